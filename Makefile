@@ -1,0 +1,81 @@
+# pod1 - a tiny runit-style PID 1 and pod supervisor; see README.
+include config.mk
+
+BIN = \
+	build/pod1-init
+
+LIBSRC = \
+	lib/err.c \
+	lib/fd.c \
+	lib/fmt.c \
+	lib/opt.c \
+	lib/proc.c \
+	lib/sig.c
+
+HDR = \
+	lib/err.h \
+	lib/fd.h \
+	lib/fmt.h \
+	lib/opt.h \
+	lib/proc.h \
+	lib/sig.h \
+	tests/unit/tap.h
+
+UNIT = \
+	tests/unit/fmt.t \
+	tests/unit/opt.t \
+	tests/unit/proc.t \
+	tests/unit/sig.t
+
+HELPERS = \
+	tests/helpers/probe
+
+LIBOBJ = $(LIBSRC:.c=.o)
+OBJ = $(LIBOBJ) init/init.o tests/helpers/probe.o $(UNIT:=.o)
+DEPS = build/deps/.done
+
+all: $(BIN)
+
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# objects follow the flags: a SANITIZE=1 build must not reuse musl objects
+$(OBJ): $(HDR) config.mk build/.flags
+build/.flags: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+lib/libpod1.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+build/pod1-init: init/init.o lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ init/init.o lib/libpod1.a
+
+$(HELPERS) $(UNIT): %: %.o lib/libpod1.a
+	$(CC) $(LDFLAGS) -o $@ $@.o lib/libpod1.a
+
+# static musl libraries and the build tools, from Debian's archive
+deps: $(DEPS)
+$(DEPS): mk/deps.sh
+	sh mk/deps.sh build/deps
+
+check: all $(UNIT) $(HELPERS)
+	prove -v --exec '' tests/unit/*.t tests/integration/*.t
+
+demo: all
+	sh mk/demo.sh
+
+bench: all $(HELPERS)
+	sh bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(SBINDIR)
+	for b in $(BIN); do cp -f $$b $(DESTDIR)$(SBINDIR)/; done
+
+clean:
+	rm -f $(OBJ) lib/libpod1.a $(BIN) $(UNIT) $(HELPERS) build/.flags
+
+.PHONY: all deps check demo bench install clean FORCE
