@@ -137,6 +137,8 @@ options(struct init *s, int argc, char **argv)
 static pid_t
 spawn(struct init *s, char **argv)
 {
+	/* hand the terminal on only if it is ours: never steal it from a shell */
+	int fg = tcgetpgrp(0) == getpgrp();
 	pid_t pid = fork();
 
 	if (pid < 0)
@@ -144,8 +146,7 @@ spawn(struct init *s, char **argv)
 	if (pid == 0) {
 		setpgid(0, 0);
 		/* SIGTTOU is still ignored here, so this cannot stop us */
-		if (tcsetpgrp(0, getpid()) < 0 && errno != ENOTTY &&
-		    errno != ENXIO && errno != EBADF)
+		if (fg && tcsetpgrp(0, getpid()) < 0)
 			warn_sys("unable to give the terminal to ", argv[0]);
 		if (sig_child_restore(&s->oldmask) < 0) {
 			warn_sys("unable to restore the signal mask");
