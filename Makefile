@@ -10,7 +10,8 @@ LIBSRC = \
 	lib/fmt.c \
 	lib/opt.c \
 	lib/proc.c \
-	lib/sig.c
+	lib/sig.c \
+	lib/tai.c
 
 HDR = \
 	lib/err.h \
@@ -19,13 +20,15 @@ HDR = \
 	lib/opt.h \
 	lib/proc.h \
 	lib/sig.h \
+	lib/tai.h \
 	tests/unit/tap.h
 
 UNIT = \
 	tests/unit/fmt.t \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
-	tests/unit/sig.t
+	tests/unit/sig.t \
+	tests/unit/tai.t
 
 HELPERS = \
 	tests/helpers/probe
