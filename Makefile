@@ -11,6 +11,7 @@ LIBSRC = \
 	lib/opt.c \
 	lib/proc.c \
 	lib/sig.c \
+	lib/svstatus.c \
 	lib/tai.c
 
 HDR = \
@@ -20,6 +21,7 @@ HDR = \
 	lib/opt.h \
 	lib/proc.h \
 	lib/sig.h \
+	lib/svstatus.h \
 	lib/tai.h \
 	tests/unit/tap.h
 
@@ -28,6 +30,7 @@ UNIT = \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
+	tests/unit/svstatus.t \
 	tests/unit/tai.t
 
 HELPERS = \
