@@ -254,7 +254,7 @@ signal_rest(struct init *s, int sig)
 			warn_sys("unable to signal the remaining processes");
 		return errno == ESRCH ? 0 : 1;
 	}
-	n = proc_kill_descendants(s->self, sig);
+	n = proc_kill_descendants(s->self, 0, sig);
 	if (n < 0) {
 		warn_sys("unable to list the remaining processes");
 		return 1;

@@ -5,8 +5,17 @@
 
 #include <sys/types.h>
 
-int proc_stat_ppid(const char *, size_t, pid_t *);
-pid_t proc_ppid(pid_t);
-int proc_kill_descendants(pid_t, int);
+struct proc_stat {
+	pid_t ppid;
+	pid_t pgrp;
+	pid_t sid;
+	unsigned long long start;	/* clock ticks after boot */
+};
+
+int proc_stat_parse(const char *, size_t, struct proc_stat *);
+int proc_stat_read(pid_t, struct proc_stat *);
+int proc_scan(int (*)(pid_t, void *), void *);
+int proc_kill_descendants(pid_t, pid_t, int);
+int proc_kill_session(pid_t, int);
 
 #endif

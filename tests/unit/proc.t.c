@@ -1,33 +1,62 @@
 /* SPDX-License-Identifier: ISC */
-/* Unit tests for lib/proc.c: parsing /proc/PID/stat and the live walk. */
+/* Unit tests for lib/proc.c: parsing /proc/PID/stat and the live walks. */
 #include <sys/types.h>
+#include <sys/wait.h>
 
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lib/proc.h"
 #include "tests/unit/tap.h"
 
+#define TAIL " 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 777 8 9"
+
 static int
-ppid_of(const char *s, pid_t *p)
+parse(const char *s, struct proc_stat *ps)
 {
-	return proc_stat_ppid(s, strlen(s), p);
+	return proc_stat_parse(s, strlen(s), ps);
 }
 
 int
 main(void)
 {
-	pid_t p = 0;
+	struct proc_stat ps;
+	pid_t kid;
+	int st;
 
-	ok(ppid_of("12 (sh) S 7 12 12 0 -1", &p) == 0 && p == 7, "plain comm");
-	ok(ppid_of("12 (a) b) R 99 1 1", &p) == 0 && p == 99,
+	ok(parse("12 (sh) S 7 12 5" TAIL, &ps) == 0 && ps.ppid == 7 &&
+	    ps.pgrp == 12 && ps.sid == 5, "plain comm: ppid, pgrp, sid");
+	is_int(ps.start, 777, "start time is field 22");
+	ok(parse("12 (a) b) R 99 1 1" TAIL, &ps) == 0 && ps.ppid == 99,
 	    "comm holding ') '");
-	ok(ppid_of("12 (x (y)) Z 3 ", &p) == 0 && p == 3, "nested parens");
-	ok(ppid_of("12 (sh) S ", &p) < 0, "ppid missing");
-	ok(ppid_of("12 (sh S 7 1", &p) < 0, "no closing paren");
-	ok(ppid_of("12 (sh) S 7x 1", &p) < 0, "junk in ppid");
-	ok(ppid_of("12 (sh) S 7", &p) < 0, "truncated after ppid");
-	is_int(proc_ppid(getpid()), getppid(), "our own ppid from /proc");
-	is_int(proc_ppid(0x7ffffffe), -1, "a missing pid");
+	ok(parse("12 (x (y)) Z 3 3 3" TAIL, &ps) == 0 && ps.ppid == 3,
+	    "nested parens");
+	ok(parse("12 (sh) S ", &ps) < 0, "fields missing");
+	ok(parse("12 (sh S 7 1 1" TAIL, &ps) < 0, "no closing paren");
+	ok(parse("12 (sh) S 7x 1 1" TAIL, &ps) < 0, "junk in ppid");
+	ok(parse("12 (sh) S 7 12 5 0 -1 4194560", &ps) < 0,
+	    "truncated before the start time");
+	ok(proc_stat_read(getpid(), &ps) == 0 && ps.ppid == getppid() &&
+	    ps.sid == getsid(0) && ps.pgrp == getpgrp(),
+	    "our own ids from /proc");
+	ok(proc_stat_read(0x7ffffffe, &ps) < 0, "a missing pid");
+
+	/* a child in its own session is found below us and in its session */
+	kid = fork();
+	if (kid == 0) {
+		setsid();
+		pause();
+		_exit(0);
+	}
+	while (proc_stat_read(kid, &ps) < 0 || ps.sid != kid)
+		usleep(1000);
+	is_int(proc_kill_descendants(getpid(), kid, 0), 0,
+	    "an excluded child is not signalled");
+	is_int(proc_kill_session(kid, 0), 1, "the child's session has one");
+	is_int(proc_kill_descendants(getpid(), 0, SIGTERM), 1,
+	    "one descendant signalled");
+	ok(waitpid(kid, &st, 0) == kid && WIFSIGNALED(st) &&
+	    WTERMSIG(st) == SIGTERM, "and it got TERM");
 	return done_testing();
 }
