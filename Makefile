@@ -36,8 +36,12 @@ UNIT = \
 HELPERS = \
 	tests/helpers/probe
 
+SVLOGSRC = \
+	svlog/svlog.c
+
 LIBOBJ = $(LIBSRC:.c=.o)
-OBJ = $(LIBOBJ) init/init.o tests/helpers/probe.o $(UNIT:=.o)
+SVLOGOBJ = $(SVLOGSRC:.c=.o)
+OBJ = $(LIBOBJ) init/init.o $(SVLOGOBJ) tests/helpers/probe.o $(UNIT:=.o)
 DEPS = build/deps/.done
 
 all: $(BIN)
@@ -59,6 +63,9 @@ lib/libpod1.a: $(LIBOBJ)
 
 build/pod1-init: init/init.o lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ init/init.o lib/libpod1.a
+
+build/pod1-svlog: $(SVLOGOBJ) lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(SVLOGOBJ) lib/libpod1.a
 
 $(HELPERS) $(UNIT): %: %.o lib/libpod1.a
 	$(CC) $(LDFLAGS) -o $@ $@.o lib/libpod1.a
