@@ -2,7 +2,8 @@
 include config.mk
 
 BIN = \
-	build/pod1-init
+	build/pod1-init \
+	build/pod1-supervise
 
 LIBSRC = \
 	lib/err.c \
@@ -23,6 +24,7 @@ HDR = \
 	lib/sig.h \
 	lib/svstatus.h \
 	lib/tai.h \
+	supervise/supervise.h \
 	tests/unit/tap.h
 
 UNIT = \
@@ -36,12 +38,19 @@ UNIT = \
 HELPERS = \
 	tests/helpers/probe
 
+SUPSRC = \
+	supervise/supervise.c \
+	supervise/supervise_conf.c \
+	supervise/supervise_state.c \
+	supervise/supervise_tree.c
+
 SVLOGSRC = \
 	svlog/svlog.c
 
 LIBOBJ = $(LIBSRC:.c=.o)
+SUPOBJ = $(SUPSRC:.c=.o)
 SVLOGOBJ = $(SVLOGSRC:.c=.o)
-OBJ = $(LIBOBJ) init/init.o $(SVLOGOBJ) tests/helpers/probe.o $(UNIT:=.o)
+OBJ = $(LIBOBJ) init/init.o $(SUPOBJ) $(SVLOGOBJ) tests/helpers/probe.o $(UNIT:=.o)
 DEPS = build/deps/.done
 
 all: $(BIN)
@@ -63,6 +72,9 @@ lib/libpod1.a: $(LIBOBJ)
 
 build/pod1-init: init/init.o lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ init/init.o lib/libpod1.a
+
+build/pod1-supervise: $(SUPOBJ) lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(SUPOBJ) lib/libpod1.a
 
 build/pod1-svlog: $(SVLOGOBJ) lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(SVLOGOBJ) lib/libpod1.a

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdio.h>	/* renameat */
 #include <unistd.h>
 
 #include "lib/fd.h"
@@ -154,4 +155,26 @@ fd_read_nointr(int fd, void *buf, size_t len)
 	while ((r = read(fd, buf, len)) < 0 && errno == EINTR)
 		;
 	return r;
+}
+
+/*
+ * Replace file name in dir dfd by writing tmp and renaming it over name,
+ * so readers see the old or the new content, never a mix.
+ */
+int
+fd_replace(int dfd, const char *tmp, const char *name, const void *buf,
+    size_t len)
+{
+	int fd;
+
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK |
+	    O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (fd_write_all(fd, buf, len) < 0) {
+		fd_close(fd);
+		return -1;
+	}
+	fd_close(fd);
+	return renameat(dfd, tmp, dfd, name);
 }

@@ -11,5 +11,6 @@ int fd_move(int, int);
 void fd_closefrom(int);
 int fd_write_all(int, const void *, size_t);
 int fd_read_nointr(int, void *, size_t);
+int fd_replace(int, const char *, const char *, const void *, size_t);
 
 #endif

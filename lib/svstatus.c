@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>	/* renameat */
 #include <string.h>
 #include <unistd.h>
 
@@ -16,9 +15,6 @@
 #include "lib/fmt.h"
 #include "lib/svstatus.h"
 #include "lib/tai.h"
-
-static int svstatus_replace(int, const char *, const char *, const void *,
-    size_t);
 
 void
 svstatus_pack(unsigned char *p, const struct svstatus *s)
@@ -73,25 +69,6 @@ svstatus_stat(char *buf, const struct svstatus *s)
 	return n;
 }
 
-/* Write name.new in dir dfd and rename it over name. */
-static int
-svstatus_replace(int dfd, const char *tmp, const char *name, const void *buf,
-    size_t len)
-{
-	int fd;
-
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK |
-	    O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	if (fd_write_all(fd, buf, len) < 0) {
-		fd_close(fd);
-		return -1;
-	}
-	fd_close(fd);
-	return renameat(dfd, tmp, dfd, name);
-}
-
 /*
  * Update status and stat in the supervise dir dfd, and pid when it differs
  * from *lastpid (which is then updated). -1 with errno on failure; the
@@ -105,9 +82,9 @@ svstatus_write(int dfd, const struct svstatus *s, pid_t *lastpid)
 	size_t n = 0;
 
 	svstatus_pack(b, s);
-	if (svstatus_replace(dfd, "status.new", "status", b, sizeof b) < 0)
+	if (fd_replace(dfd, "status.new", "status", b, sizeof b) < 0)
 		return -1;
-	if (svstatus_replace(dfd, "stat.new", "stat", stat,
+	if (fd_replace(dfd, "stat.new", "stat", stat,
 	    svstatus_stat(stat, s)) < 0)
 		return -1;
 	if (*lastpid == s->pid)
@@ -116,7 +93,7 @@ svstatus_write(int dfd, const struct svstatus *s, pid_t *lastpid)
 		n = fmt_uint(pid, s->pid);
 		pid[n++] = '\n';
 	}
-	if (svstatus_replace(dfd, "pid.new", "pid", pid, n) < 0)
+	if (fd_replace(dfd, "pid.new", "pid", pid, n) < 0)
 		return -1;
 	*lastpid = s->pid;
 	return 0;

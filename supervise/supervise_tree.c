@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * An app's whole process tree. Where a cgroup v2 hierarchy is writable the
+ * app runs in a cgroup of its own, which nothing it forks can leave;
+ * otherwise it is found by its session (the run process is a session
+ * leader) and, while we live, as our descendant (we are a subreaper).
+ */
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/err.h"
+#include "lib/fd.h"
+#include "lib/fmt.h"
+#include "lib/proc.h"
+#include "supervise/supervise.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+static const char *const tree_mounts[] = {
+	"/sys/fs/cgroup/unified",	/* hybrid v1 + v2 */
+	"/sys/fs/cgroup",		/* pure v2 */
+};
+
+static int tree_file(struct svc *, const char *, int);
+static int tree_procs(struct svc *, int);
+static pid_t tree_old_session(struct svc *);
+
+/* Open a file of the service's cgroup. */
+static int
+tree_file(struct svc *s, const char *name, int flags)
+{
+	char path[sizeof s->cgroup + 16];
+	size_t n = strlen(s->cgroup);
+
+	memcpy(path, s->cgroup, n);
+	path[n] = '/';
+	strcpy(path + n + 1, name);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/*
+ * Find the v2 hierarchy and our own place in it (the "0::" line of
+ * /proc/self/cgroup), and make a child cgroup named after the service
+ * dir's device and inode: stable across supervisor restarts, unique per
+ * dir. Without one, s->cgroup stays empty and sessions are used.
+ */
+void
+tree_init(struct svc *s)
+{
+	char buf[512], *own, *nl, num[FMT_ULONG];
+	struct statfs fs;
+	struct stat st;
+	unsigned i;
+	size_t n;
+	int fd, r;
+
+	s->cgroup[0] = 0;
+	if (fstat(s->dfd, &st) < 0)
+		return;
+	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	r = fd_read_nointr(fd, buf, sizeof buf - 1);
+	fd_close(fd);
+	if (r <= 0)
+		return;
+	buf[r] = 0;
+	own = strstr(buf, "0::/");
+	if (own == 0 || (own != buf && own[-1] != '\n'))
+		return;
+	own += 3;
+	if ((nl = strchr(own, '\n')) != 0)
+		*nl = 0;
+	if (strcmp(own, "/") == 0)
+		own = "";
+	for (i = 0; i < sizeof tree_mounts / sizeof tree_mounts[0]; i++)
+		if (statfs(tree_mounts[i], &fs) == 0 &&
+		    fs.f_type == CGROUP2_SUPER_MAGIC)
+			break;
+	if (i == sizeof tree_mounts / sizeof tree_mounts[0])
+		return;
+	n = strlen(tree_mounts[i]) + strlen(own) + 2 * FMT_ULONG + 8;
+	if (n >= sizeof s->cgroup)
+		return;
+	strcpy(s->cgroup, tree_mounts[i]);
+	strcat(s->cgroup, own);
+	strcat(s->cgroup, "/pod1-");
+	fmt_uint(num, st.st_dev);
+	strcat(s->cgroup, num);
+	strcat(s->cgroup, "-");
+	fmt_uint(num, st.st_ino);
+	strcat(s->cgroup, num);
+	if (mkdir(s->cgroup, 0755) < 0 && errno != EEXIST) {
+		s->cgroup[0] = 0;
+		return;
+	}
+	fd = tree_file(s, "cgroup.procs", O_WRONLY);
+	if (fd < 0) {
+		rmdir(s->cgroup);
+		s->cgroup[0] = 0;
+		return;
+	}
+	fd_close(fd);
+}
+
+/* In the child before exec: move into the service's cgroup. */
+int
+tree_join(struct svc *s)
+{
+	int fd, r;
+
+	if (s->cgroup[0] == 0)
+		return 0;
+	fd = tree_file(s, "cgroup.procs", O_WRONLY);
+	if (fd < 0)
+		return -1;
+	r = fd_write_all(fd, "0\n", 2);
+	fd_close(fd);
+	return r;
+}
+
+/* Signal every process of the cgroup: how many, or -1. */
+static int
+tree_procs(struct svc *s, int sig)
+{
+	char buf[1024];
+	unsigned long long pid = 0;
+	int fd, n, i, count = 0, digits = 0;
+
+	fd = tree_file(s, "cgroup.procs", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	/* a pid may straddle two reads: carry the digits across */
+	while ((n = fd_read_nointr(fd, buf, sizeof buf)) > 0)
+		for (i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = pid * 10 + (buf[i] - '0');
+				digits++;
+				continue;
+			}
+			if (digits && pid > 0 && kill(pid, sig) == 0)
+				count++;
+			pid = 0;
+			digits = 0;
+		}
+	fd_close(fd);
+	return n < 0 ? -1 : count;
+}
+
+/*
+ * Send sig to the whole tree of s: how many processes there were (0 when
+ * the tree is empty). KILL on a cgroup goes through cgroup.kill, which
+ * also catches what forks meanwhile.
+ */
+int
+tree_signal(struct sup *sup, struct svc *s, int sig)
+{
+	int n, m;
+
+	if (s->cgroup[0]) {
+		if (sig == SIGKILL) {
+			int fd = tree_file(s, "cgroup.kill", O_WRONLY);
+
+			if (fd >= 0) {
+				if (fd_write_all(fd, "1", 1) < 0)
+					warn_sys("unable to write ", s->cgroup,
+					    "/cgroup.kill");
+				fd_close(fd);
+			}
+		}
+		n = tree_procs(s, sig);
+		if (n >= 0)
+			return n;
+		warn_sys("unable to read ", s->cgroup, "/cgroup.procs");
+	}
+	n = s->sid > 0 ? proc_kill_session(s->sid, sig) : 0;
+	if (s->islog)
+		return n;
+	/* double-forked daemons left their session but not our subtree */
+	m = proc_kill_descendants(sup->self,
+	    sup->nsvc > 1 ? sup->svc[1].pid : 0, sig);
+	if (n < 0 || m < 0) {
+		warn_sys("unable to scan /proc");
+		return 1;
+	}
+	return n + m;
+}
+
+/*
+ * Without a cgroup the old run is found through the pid file: a session
+ * leader whose cwd is still this service dir is taken to be ours.
+ */
+static pid_t
+tree_old_session(struct svc *s)
+{
+	char buf[FMT_ULONG + 8], path[32] = "/proc/";
+	unsigned long long pid;
+	struct proc_stat ps;
+	struct stat dir, cwd;
+	int fd, n;
+
+	fd = openat(s->sfd, "pid", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = fd_read_nointr(fd, buf, sizeof buf - 1);
+	fd_close(fd);
+	if (n <= 1 || buf[n - 1] != '\n')
+		return 0;
+	buf[n - 1] = 0;
+	if (scan_uint(buf, 0x7fffffff, &pid) < 0 || pid <= 1)
+		return 0;
+	memcpy(path + 6 + fmt_uint(path + 6, pid), "/cwd", 5);
+	if (proc_stat_read(pid, &ps) < 0 || ps.sid != (pid_t)pid ||
+	    fstat(s->dfd, &dir) < 0 || stat(path, &cwd) < 0 ||
+	    dir.st_dev != cwd.st_dev || dir.st_ino != cwd.st_ino)
+		return 0;
+	return pid;
+}
+
+/*
+ * At start-up: end what a previous supervisor of this dir left running,
+ * so a kill -9 of the supervisor never leads to two instances. Set-up
+ * time, so a bounded wait is fine here.
+ */
+void
+tree_clear_old(struct svc *s)
+{
+	struct timespec tick = { 0, 10000000 };
+	pid_t sid = 0;
+	int i, n;
+
+	if (s->cgroup[0] == 0 && (sid = tree_old_session(s)) == 0)
+		return;
+	for (i = 0; i < 500; i++) {
+		if (sid)
+			n = proc_kill_session(sid, SIGKILL);
+		else {
+			int fd = tree_file(s, "cgroup.kill", O_WRONLY);
+
+			if (fd >= 0) {
+				if (fd_write_all(fd, "1", 1) < 0)
+					warn_sys("unable to write ", s->cgroup,
+					    "/cgroup.kill");
+				fd_close(fd);
+			}
+			n = tree_procs(s, SIGKILL);
+		}
+		if (n <= 0)
+			return;
+		if (i == 0)
+			warn("killing what a previous supervisor of ", s->dir,
+			    " left running");
+		nanosleep(&tick, 0);
+	}
+	die(111, "unable to end what a previous supervisor of ", s->dir,
+	    " left running");
+}
