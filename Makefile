@@ -9,6 +9,7 @@ LIBSRC = \
 	lib/err.c \
 	lib/fd.c \
 	lib/fmt.c \
+	lib/kv.c \
 	lib/opt.c \
 	lib/proc.c \
 	lib/sig.c \
@@ -16,9 +17,11 @@ LIBSRC = \
 	lib/tai.c
 
 HDR = \
+	init/init.h \
 	lib/err.h \
 	lib/fd.h \
 	lib/fmt.h \
+	lib/kv.h \
 	lib/opt.h \
 	lib/proc.h \
 	lib/sig.h \
@@ -29,6 +32,7 @@ HDR = \
 
 UNIT = \
 	tests/unit/fmt.t \
+	tests/unit/kv.t \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
@@ -37,6 +41,10 @@ UNIT = \
 
 HELPERS = \
 	tests/helpers/probe
+
+INITSRC = \
+	init/init.c \
+	init/init_dir.c
 
 SUPSRC = \
 	supervise/supervise.c \
@@ -48,9 +56,10 @@ SVLOGSRC = \
 	svlog/svlog.c
 
 LIBOBJ = $(LIBSRC:.c=.o)
+INITOBJ = $(INITSRC:.c=.o)
 SUPOBJ = $(SUPSRC:.c=.o)
 SVLOGOBJ = $(SVLOGSRC:.c=.o)
-OBJ = $(LIBOBJ) init/init.o $(SUPOBJ) $(SVLOGOBJ) tests/helpers/probe.o $(UNIT:=.o)
+OBJ = $(LIBOBJ) $(INITOBJ) $(SUPOBJ) $(SVLOGOBJ) tests/helpers/probe.o $(UNIT:=.o)
 DEPS = build/deps/.done
 
 all: $(BIN)
@@ -70,8 +79,8 @@ lib/libpod1.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-build/pod1-init: init/init.o lib/libpod1.a | $(DEPS)
-	$(CC) $(LDFLAGS) -o $@ init/init.o lib/libpod1.a
+build/pod1-init: $(INITOBJ) lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(INITOBJ) lib/libpod1.a
 
 build/pod1-supervise: $(SUPOBJ) lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(SUPOBJ) lib/libpod1.a

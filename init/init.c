@@ -3,7 +3,8 @@
  * pod1-init: PID 1 of a container or pod. In container mode it runs one
  * command, forwards it every signal, reaps every zombie in the namespace,
  * and when the command ends stops whatever is left (TERM, grace, KILL)
- * before exiting with the command's status.
+ * before exiting with the command's status. With -d it supervises every
+ * service dir of a directory instead (init_dir.c).
  */
 #include <sys/prctl.h>
 #include <sys/types.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "init/init.h"
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
@@ -24,32 +26,10 @@
 #include "lib/sig.h"
 
 #define USAGE "pod1-init [-g] [-s] [-e CODE]... [-p SIG] [-t SECS] [-v] " \
-	"-- CMD [ARG...]"
-
-enum phase {
-	RUNNING,	/* the command runs; signals are forwarded */
-	TERMED,		/* the command ended; the rest got TERM */
-	KILLED,		/* the grace ran out; the rest got KILL */
-};
-
-struct init {
-	sigset_t oldmask;
-	int sigfd;
-	pid_t self;
-	pid_t child;		/* the command, 0 once reaped */
-	int group;		/* -g: signal the command's process group */
-	int verbose;
-	int status;		/* our exit status */
-	enum phase phase;
-	long long grace_ms;
-	long long deadline_ms;	/* monotonic time the grace ends */
-	unsigned long long orphans;
-	unsigned char remap[32];	/* -e: exit codes reported as 0 */
-};
+	"-- CMD [ARG...]\n       pod1-init [-t SECS] [-v] -d DIR"
 
 static struct init g;
 
-static long long now_ms(void);
 static int options(struct init *, int, char **);
 static pid_t spawn(struct init *, char **);
 static void forward(struct init *, int);
@@ -57,10 +37,11 @@ static int reap(struct init *);
 static void child_ended(struct init *, int);
 static int signal_rest(struct init *, int);
 static void shutdown_begin(struct init *);
+static void stop_begin(struct init *);
 static void info_num(struct init *, const char *, long long,
     const char *, const char *);
 
-static long long
+long long
 now_ms(void)
 {
 	struct timespec ts;
@@ -91,8 +72,11 @@ options(struct init *s, int argc, char **argv)
 	int c, sig;
 
 	s->grace_ms = 10000;
-	while ((c = opt_next(&o, argc, argv, "hgse:p:t:v")) != -1) {
+	while ((c = opt_next(&o, argc, argv, "hgsd:e:p:t:v")) != -1) {
 		switch (c) {
+		case 'd':
+			s->dir = o.arg;
+			break;
 		case 'g':
 			s->group = 1;
 			break;
@@ -125,7 +109,8 @@ options(struct init *s, int argc, char **argv)
 			die_usage(USAGE);
 		}
 	}
-	if (o.ind >= argc)
+	/* a command, or -d, never both */
+	if ((o.ind >= argc) == (s->dir == 0))
 		die_usage(USAGE);
 	return o.ind;
 }
@@ -169,6 +154,14 @@ forward(struct init *s, int sig)
 
 	if (s->phase != RUNNING) {
 		info_num(s, "ignored signal ", sig, " during shutdown", "");
+		return;
+	}
+	if (s->dir) {
+		/* the supervisors take signals through their control FIFOs */
+		if (sig == SIGTERM || sig == SIGINT)
+			stop_begin(s);
+		else if (sig == SIGHUP)
+			dir_scan(s);
 		return;
 	}
 	if (kill(to, sig) < 0) {
@@ -217,9 +210,17 @@ reap(struct init *s)
 		pid_t pid = waitpid(-1, &st, WNOHANG);
 
 		if (pid > 0) {
+			int r;
+
 			if (pid == s->child)
 				child_ended(s, st);
-			else {
+			else if (s->dir && (r = dir_reaped(s, pid, st)) > 0) {
+				if (r == 2) {
+					info_num(s, "main service ended with "
+					    "status ", s->status, "", "");
+					stop_begin(s);
+				}
+			} else {
 				s->orphans++;
 				if (s->verbose > 1)
 					info_num(s, "reaped pid ", pid, "", "");
@@ -262,9 +263,15 @@ signal_rest(struct init *s, int sig)
 	return n;
 }
 
+/*
+ * TERM to whatever is left; KILL when the grace is over. After -d's
+ * STOPPING the grace already runs: the deadline stays.
+ */
 static void
 shutdown_begin(struct init *s)
 {
+	if (s->phase == RUNNING)
+		s->deadline_ms = now_ms() + s->grace_ms;
 	s->phase = TERMED;
 	if (s->grace_ms == 0 || !signal_rest(s, SIGTERM)) {
 		s->phase = KILLED;
@@ -274,9 +281,20 @@ shutdown_begin(struct init *s)
 	}
 	/* a stopped process would sit out the grace with TERM pending */
 	signal_rest(s, SIGCONT);
-	s->deadline_ms = now_ms() + s->grace_ms;
 	info_num(s, "sent TERM to the remaining processes, KILL in ",
-	    s->grace_ms, " ms", "");
+	    s->deadline_ms - now_ms(), " ms", "");
+}
+
+/*
+ * -d: every supervisor takes its service down (in its own order: the app,
+ * then its logger drains) and exits; what is left after that gets TERM.
+ */
+static void
+stop_begin(struct init *s)
+{
+	s->deadline_ms = now_ms() + s->grace_ms;
+	s->phase = STOPPING;
+	info_num(s, "stopping ", dir_stop(s), " supervisors", "");
 }
 
 int
@@ -304,30 +322,38 @@ main(int argc, char **argv)
 	if (s->self != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		warn_sys("not PID 1 and unable to become a subreaper: "
 		    "orphans will not be reaped");
-	s->child = spawn(s, cmd);
-	info_num(s, "started ", s->child, ": ", cmd[0]);
+	if (s->dir) {
+		dir_setup(s);
+		dir_scan(s);
+	} else {
+		s->child = spawn(s, cmd);
+		info_num(s, "started ", s->child, ": ", cmd[0]);
+	}
 
 	/* below this line we must not die */
 	pfd.fd = s->sigfd;
 	pfd.events = POLLIN;
 	for (;;) {
 		int timeout = -1, r, sig, pid, chld = 0;
+		long long now = now_ms(), next = 0;
 
-		if (s->phase != RUNNING) {
-			long long left = s->deadline_ms - now_ms();
-
-			if (left <= 0) {
+		if (s->phase == RUNNING && s->dir)
+			next = dir_timer(s, now);
+		else if (s->phase != RUNNING) {
+			if (now >= s->deadline_ms) {
 				/* again each second: a subreaper's /proc walk
 				 * can miss a process forked meanwhile */
-				if (s->verbose && s->phase == TERMED)
+				if (s->verbose && s->phase != KILLED)
 					info("grace over, sending KILL");
 				s->phase = KILLED;
 				signal_rest(s, SIGKILL);
-				s->deadline_ms = now_ms() + 1000;
-				left = 1000;
+				s->deadline_ms = now + 1000;
 			}
-			timeout = left > 1000000 ? 1000000 : left;
+			next = s->deadline_ms;
 		}
+		if (next)
+			timeout = next - now > 1000000 ? 1000000 :
+			    next > now ? next - now : 0;
 		r = poll(&pfd, 1, timeout);
 		if (r < 0 && errno != EINTR)
 			warn_sys("unable to poll");
@@ -342,14 +368,14 @@ main(int argc, char **argv)
 		if (!chld)
 			continue;
 		if (reap(s)) {
-			if (s->child == 0)
+			/* no child at all: the end, unless -d still runs */
+			if (s->dir == 0 || s->phase != RUNNING)
 				break;
-			/* the command is not our child: cannot happen */
-			warn("lost the command without its exit status");
-			s->status = 111;
-			break;
+			continue;
 		}
-		if (s->child == 0 && s->phase == RUNNING)
+		if (s->dir == 0 && s->child == 0 && s->phase == RUNNING)
+			shutdown_begin(s);
+		if (s->phase == STOPPING && dir_alive(s) == 0)
 			shutdown_begin(s);
 	}
 	info_num(s, "reaped ", s->orphans, " orphans", "");

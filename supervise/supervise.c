@@ -79,7 +79,6 @@ put_num(char *buf, size_t n, const char *key, long long v)
  * runit's three files, then pod1's own supervise/pod1, text a line each,
  * for what runit's 20 bytes have no room for: readiness, restarts, the
  * last exit, the backoff, a dependency waited for, why it was given up.
- * "state" comes first so "\nready 1" can be searched for.
  */
 void
 sup_status(struct sup *sup, struct svc *s)
@@ -111,6 +110,8 @@ sup_status(struct sup *sup, struct svc *s)
 		n = put(buf, n, s->waitfor);
 		n = put(buf, n, "\n");
 	}
+	if (s->ended >= 0)
+		n = put_num(buf, n, "ended ", s->ended);
 	if (s->gaveup[0]) {
 		n = put(buf, n, "gave-up ");
 		n = put(buf, n, s->gaveup);
@@ -229,6 +230,7 @@ setup_svc(struct sup *sup, struct svc *s, int dfd, const char *dir,
 	s->dfd = dfd;
 	s->notify = -1;
 	s->wstat = -1;
+	s->ended = -1;
 	s->lastpid = -1;
 	s->want = faccessat(dfd, "down", F_OK, 0) == 0 ? 'd' : 'u';
 	tai_now(&s->stamp);
@@ -439,5 +441,6 @@ main(int argc, char **argv)
 				sup_status(sup, &sup->svc[i]);
 		}
 	}
+	tree_fini(&sup->svc[0]);
 	return 0;
 }

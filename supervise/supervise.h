@@ -61,6 +61,7 @@ struct svc {
 	unsigned long restarts;
 	int notify;		/* read end of the readiness pipe, -1 none */
 	int ready;
+	int ended;		/* a main service's final status, -1 */
 	int dirty;		/* status write failed; retry */
 	char waitfor[64];	/* dependency not yet ready */
 	char gaveup[96];	/* why it was given up */
@@ -94,6 +95,7 @@ int conf_deps_wait(struct svc *);
 
 /* supervise_tree.c */
 void tree_init(struct svc *);
+void tree_fini(struct svc *);
 int tree_signal(struct sup *, struct svc *, int);
 int tree_join(struct svc *);
 void tree_clear_old(struct svc *);

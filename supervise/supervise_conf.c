@@ -12,6 +12,7 @@
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
+#include "lib/kv.h"
 #include "supervise/supervise.h"
 
 static int conf_file(int, const char *, char *, size_t);
@@ -97,6 +98,7 @@ conf_ready(struct svc *s, const char *name)
 {
 	char path[300] = "../", buf[512];
 	size_t len = strlen(name);
+	const char *v;
 
 	if (len == 0 || len > 255 || strchr(name, '/') ||
 	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
@@ -107,7 +109,8 @@ conf_ready(struct svc *s, const char *name)
 	memcpy(path + 3 + len, "/supervise/pod1", 16);
 	if (conf_file(s->dfd, path, buf, sizeof buf) < 0)
 		return 0;
-	return strstr(buf, "\nready 1") != 0;
+	v = kv_get(buf, "ready");
+	return v && v[0] == '1';
 }
 
 /*

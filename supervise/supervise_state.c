@@ -22,6 +22,7 @@ typedef void action(struct sup *, struct svc *, enum event);
 static action nop, want, start, stop, term, killit, pause_, cont, signal_;
 static void went_down(struct sup *, struct svc *);
 static long long backoff(struct svc *, long long);
+static void ended(struct sup *, struct svc *);
 
 /* runit's letters ('e' is accepted as 'x'), in enum event order */
 static const char state_letters[EV_NEVENTS + 1] = "udoxtkpchaiq12";
@@ -186,6 +187,22 @@ backoff(struct svc *s, long long now)
 	return d < c->backoff_max ? d : c->backoff_max;
 }
 
+/*
+ * The service will not run again by itself. For a `main` service that
+ * ends the supervisor (and pod1-init -d with it) with the app's status.
+ */
+static void
+ended(struct sup *sup, struct svc *s)
+{
+	s->want = 'd';
+	if (!s->islog && faccessat(s->dfd, "main", F_OK, 0) == 0) {
+		s->want = 'x';
+		s->ended = WIFEXITED(s->wstat) ? WEXITSTATUS(s->wstat) :
+		    128 + WTERMSIG(s->wstat);
+	}
+	sup_status(sup, s);
+}
+
 /* run (and finish) are over: decide whether and when to start again. */
 static void
 went_down(struct sup *sup, struct svc *s)
@@ -206,8 +223,7 @@ went_down(struct sup *sup, struct svc *s)
 	failed = !WIFEXITED(s->wstat) || WEXITSTATUS(s->wstat) != 0;
 	if (!asked && (s->conf.restart == RESTART_NEVER ||
 	    (s->conf.restart == RESTART_ON_FAILURE && !failed))) {
-		s->want = 'd';
-		sup_status(sup, s);
+		ended(sup, s);
 		return;
 	}
 	/* a restart asked for with t is no failure and waits for nothing */
@@ -220,8 +236,7 @@ went_down(struct sup *sup, struct svc *s)
 		strcat(s->gaveup, win);
 		strcat(s->gaveup, " ms");
 		warn("giving up on ", s->dir, ": ", s->gaveup);
-		s->want = 'd';
-		sup_status(sup, s);
+		ended(sup, s);
 		return;
 	}
 	s->restarts++;

@@ -113,6 +113,15 @@ tree_init(struct svc *s)
 	fd_close(fd);
 }
 
+/* On the way out: an empty cgroup is removed, a busy one stays. */
+void
+tree_fini(struct svc *s)
+{
+	if (s->cgroup[0] && rmdir(s->cgroup) < 0 && errno != EBUSY &&
+	    errno != ENOENT)
+		warn_sys("unable to remove ", s->cgroup);
+}
+
 /* In the child before exec: move into the service's cgroup. */
 int
 tree_join(struct svc *s)

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * pod1-init -d DIR: one pod1-supervise per service dir in DIR, as runit's
+ * runsvdir, restarted when it dies, rescanned on HUP. A service with a
+ * `main` file ends the whole init when it ends for good: its supervisor
+ * then exits with the app's status.
+ */
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "init/init.h"
+#include "lib/err.h"
+#include "lib/fd.h"
+#include "lib/kv.h"
+#include "lib/sig.h"
+
+/* a supervisor that keeps dying is started again this long after */
+#define SUP_RETRY_MS 1000
+
+struct dir_dirent64 {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static void dir_start(struct init *, struct sv *);
+static struct sv *dir_add(struct init *, const char *);
+static int dir_ended(struct init *, struct sv *);
+
+/*
+ * Find pod1-supervise: beside our own binary (an installed or build tree
+ * keeps them together), else through PATH.
+ */
+void
+dir_setup(struct init *s)
+{
+	char *slash;
+	ssize_t n;
+
+	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0)
+		die_sys(111, "unable to open ", s->dir);
+	n = readlink("/proc/self/exe", s->supervise, sizeof s->supervise - 16);
+	if (n > 0) {
+		s->supervise[n] = 0;
+		slash = strrchr(s->supervise, '/');
+		strcpy(slash + 1, "pod1-supervise");
+		if (access(s->supervise, X_OK) == 0)
+			return;
+	}
+	strcpy(s->supervise, "pod1-supervise");
+}
+
+/* The child ritual, then pod1-supervise NAME from inside DIR. */
+static void
+dir_start(struct init *s, struct sv *v)
+{
+	char *argv[] = { "pod1-supervise", v->name, 0 };
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		warn_sys("unable to fork for ", v->name);
+		v->restart_at = now_ms() + SUP_RETRY_MS;
+		return;
+	}
+	if (pid == 0) {
+		if (sig_child_restore(&s->oldmask) < 0 ||
+		    fchdir(s->dirfd) < 0)
+			_exit(111);
+		execvp(s->supervise, argv);
+		warn_sys("unable to exec ", s->supervise);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	v->pid = pid;
+	v->restart_at = 0;
+	v->started = now_ms();
+}
+
+/*
+ * Did the main service end for good? Its dir has `main`, and its
+ * supervisor wrote "ended CODE" to supervise/pod1 before exiting.
+ */
+static int
+dir_ended(struct init *s, struct sv *v)
+{
+	char path[NAME_MAX + 20], buf[512];
+	unsigned long long code = 0;
+	const char *p;
+	int fd, n;
+
+	strcpy(path, v->name);
+	strcat(path, "/main");
+	if ((fd = openat(s->dirfd, path, O_PATH | O_CLOEXEC)) < 0)
+		return 0;
+	fd_close(fd);
+	strcpy(path, v->name);
+	strcat(path, "/supervise/pod1");
+	fd = openat(s->dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = fd_read_nointr(fd, buf, sizeof buf - 1);
+	fd_close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	if ((p = kv_get(buf, "ended")) == 0)
+		return 0;
+	for (; *p >= '0' && *p <= '9' && code < 256; p++)
+		code = code * 10 + (*p - '0');
+	s->status = code > 255 ? 255 : code;
+	return 1;
+}
+
+static struct sv *
+dir_add(struct init *s, const char *name)
+{
+	struct sv *v;
+	int i;
+
+	for (i = 0; i < s->nsv; i++)
+		if (strcmp(s->sv[i].name, name) == 0)
+			return &s->sv[i];
+	/* reuse the slot of a service removed and stopped */
+	for (i = 0; i < s->nsv; i++)
+		if (s->sv[i].name[0] == 0)
+			break;
+	if (i == MAXAPPS) {
+		warn("more than MAXAPPS services in ", s->dir, ": ", name,
+		    " is not supervised");
+		return 0;
+	}
+	if (i == s->nsv)
+		s->nsv++;
+	v = &s->sv[i];
+	memset(v, 0, sizeof *v);
+	strcpy(v->name, name);
+	return v;
+}
+
+/*
+ * Start a supervisor for every new dir; TERM (runsv's "exit") the
+ * supervisors of dirs that are gone. Names starting with a dot are not
+ * services, as for runsvdir.
+ */
+void
+dir_scan(struct init *s)
+{
+	char buf[4096];
+	struct sv *v;
+	int n, i, fd;
+
+	for (i = 0; i < s->nsv; i++)
+		s->sv[i].seen = 0;
+	fd = openat(s->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		warn_sys("unable to read ", s->dir);
+		return;
+	}
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		int off;
+
+		for (off = 0; off < n;) {
+			struct dir_dirent64 *d = (void *)(buf + off);
+			int dfd;
+
+			off += d->d_reclen;
+			/* a directory, or a link to one */
+			if (d->d_name[0] == '.' || (dfd = openat(s->dirfd,
+			    d->d_name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+				continue;
+			fd_close(dfd);
+			if ((v = dir_add(s, d->d_name)) == 0)
+				continue;
+			v->seen = 1;
+			if (v->pid == 0 && v->restart_at == 0)
+				dir_start(s, v);
+		}
+	}
+	if (n < 0)
+		warn_sys("unable to read ", s->dir);
+	fd_close(fd);
+	for (i = 0; i < s->nsv; i++) {
+		v = &s->sv[i];
+		if (v->seen || v->name[0] == 0)
+			continue;
+		if (v->pid > 0)
+			kill(v->pid, SIGTERM);
+		else
+			v->name[0] = 0;
+		v->restart_at = 0;
+	}
+}
+
+/*
+ * A child died: 1 when it was a supervisor. A main service that ended for
+ * good sets our status and asks for shutdown (returns 2).
+ */
+int
+dir_reaped(struct init *s, pid_t pid, int st)
+{
+	struct sv *v = 0;
+	int i;
+
+	for (i = 0; i < s->nsv; i++)
+		if (s->sv[i].pid == pid)
+			v = &s->sv[i];
+	if (v == 0)
+		return 0;
+	v->pid = 0;
+	if (s->phase != RUNNING)
+		return 1;
+	if (!v->seen) {
+		/* its dir was removed: let it go */
+		v->name[0] = 0;
+		return 1;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && dir_ended(s, v))
+		return 2;
+	if (now_ms() - v->started > SUP_RETRY_MS * 10)
+		v->deaths = 0;
+	warn("supervisor of ", v->name, " died; starting another");
+	if (v->deaths < 255)
+		v->deaths++;
+	if (v->deaths <= 1)
+		dir_start(s, v);
+	else
+		v->restart_at = now_ms() + SUP_RETRY_MS;
+	return 1;
+}
+
+/* Tell every supervisor to take its service down and exit: how many. */
+int
+dir_stop(struct init *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->nsv; i++) {
+		s->sv[i].restart_at = 0;
+		if (s->sv[i].pid > 0 && kill(s->sv[i].pid, SIGTERM) == 0)
+			n++;
+	}
+	return n;
+}
+
+int
+dir_alive(struct init *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->nsv; i++)
+		n += s->sv[i].pid > 0;
+	return n;
+}
+
+/* Restart supervisors whose time has come; the next such time, or 0. */
+long long
+dir_timer(struct init *s, long long now)
+{
+	long long next = 0;
+	int i;
+
+	for (i = 0; i < s->nsv; i++) {
+		struct sv *v = &s->sv[i];
+
+		if (v->restart_at == 0 || s->phase != RUNNING)
+			continue;
+		if (now >= v->restart_at)
+			dir_start(s, v);
+		else if (next == 0 || v->restart_at < next)
+			next = v->restart_at;
+	}
+	return next;
+}
