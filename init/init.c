@@ -152,6 +152,9 @@ forward(struct init *s, int sig)
 	const char *name = sig_name(sig);
 	pid_t to = s->group ? -s->child : s->child;
 
+	/* ours to ignore, so a terminal never stops us or the command */
+	if (sig == SIGTTIN || sig == SIGTTOU)
+		return;
 	if (s->phase != RUNNING) {
 		info_num(s, "ignored signal ", sig, " during shutdown", "");
 		return;
