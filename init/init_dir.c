@@ -67,7 +67,8 @@ dir_start(struct init *s, struct sv *v)
 	char *argv[] = { "pod1-supervise", v->name, 0 };
 	pid_t pid;
 
-	pid = fork();
+	/* _Fork, as in init.c */
+	pid = _Fork();
 	if (pid < 0) {
 		warn_sys("unable to fork for ", v->name);
 		v->restart_at = now_ms() + SUP_RETRY_MS;
