@@ -5,6 +5,7 @@
  * original mask and default dispositions before exec.
  */
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -89,18 +90,21 @@ sig_read(int fd, int *sig, int *pid)
 	return 1;
 }
 
-/* In a child before exec: default dispositions, then the saved mask. */
+/*
+ * In a child before exec: default dispositions, then the saved mask. The
+ * raw system call, because both libcs refuse to touch the signals they
+ * reserve (32 and 33, 34 for musl), and an ignored one is inherited
+ * through exec. All zero is SIG_DFL, no flags, no mask on every layout.
+ */
 int
 sig_child_restore(const sigset_t *old)
 {
-	struct sigaction sa;
+	unsigned long dfl[4] = { 0, 0, 0, 0 };
 	int s;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
 	for (s = 1; s < _NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
-			sigaction(s, &sa, 0); /* EINVAL for libc-reserved ones */
+			syscall(SYS_rt_sigaction, s, dfl, 0, _NSIG / 8);
 	return sigprocmask(SIG_SETMASK, old, 0);
 }
 
