@@ -3,7 +3,8 @@ include config.mk
 
 BIN = \
 	build/pod1-init \
-	build/pod1-supervise
+	build/pod1-supervise \
+	build/pod1-svlog
 
 LIBSRC = \
 	lib/err.c \
@@ -14,7 +15,8 @@ LIBSRC = \
 	lib/proc.c \
 	lib/sig.c \
 	lib/svstatus.c \
-	lib/tai.c
+	lib/tai.c \
+	lib/utc.c
 
 HDR = \
 	init/init.h \
@@ -27,7 +29,9 @@ HDR = \
 	lib/sig.h \
 	lib/svstatus.h \
 	lib/tai.h \
+	lib/utc.h \
 	supervise/supervise.h \
+	svlog/svlog.h \
 	tests/unit/tap.h
 
 UNIT = \
@@ -36,8 +40,13 @@ UNIT = \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
+	tests/unit/svlog_config.t \
+	tests/unit/svlog_journal.t \
+	tests/unit/svlog_line.t \
+	tests/unit/svlog_match.t \
 	tests/unit/svstatus.t \
-	tests/unit/tai.t
+	tests/unit/tai.t \
+	tests/unit/utc.t
 
 HELPERS = \
 	tests/helpers/probe
@@ -53,7 +62,13 @@ SUPSRC = \
 	supervise/supervise_tree.c
 
 SVLOGSRC = \
-	svlog/svlog.c
+	svlog/svlog.c \
+	svlog/svlog_config.c \
+	svlog/svlog_copy.c \
+	svlog/svlog_dir.c \
+	svlog/svlog_journal.c \
+	svlog/svlog_line.c \
+	svlog/svlog_match.c
 
 LIBOBJ = $(LIBSRC:.c=.o)
 INITOBJ = $(INITSRC:.c=.o)
@@ -91,12 +106,24 @@ build/pod1-svlog: $(SVLOGOBJ) lib/libpod1.a | $(DEPS)
 $(HELPERS) $(UNIT): %: %.o lib/libpod1.a
 	$(CC) $(LDFLAGS) -o $@ $@.o lib/libpod1.a
 
+# svlog's unit tests #include the private sources they test
+tests/unit/svlog_config.t.o: svlog/svlog_config.c
+tests/unit/svlog_journal.t.o: svlog/svlog_journal.c
+tests/unit/svlog_line.t.o: svlog/svlog_config.c svlog/svlog_line.c \
+	svlog/svlog_match.c
+tests/unit/svlog_match.t.o: svlog/svlog_match.c
+
 # static musl libraries and the build tools, from Debian's archive
 deps: $(DEPS)
 $(DEPS): mk/deps.sh
 	sh mk/deps.sh build/deps
 
+# the real tools the tests use as oracles and harness
+TESTTOOLS = prove:perl unshare:util-linux script:bsdutils pgrep:procps \
+	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools
+
 check: all $(UNIT) $(HELPERS)
+	sh mk/tools.sh $(TESTTOOLS)
 	prove -v --exec '' tests/unit/*.t tests/integration/*.t
 
 demo: all
