@@ -319,10 +319,18 @@ main(int argc, char **argv)
 	s->sigfd = sig_init(&s->oldmask);
 	if (s->sigfd < 0)
 		die_sys(111, "unable to set up signals");
-	/* a background read or tcsetpgrp on a TOSTOP terminal must not stop us */
-	ign.sa_handler = SIG_IGN;
+	/*
+	 * An inherited SIGCHLD SIG_IGN has the kernel reap our children
+	 * unseen: the command's status would be lost and we would wait
+	 * forever. A background read or tcsetpgrp on a TOSTOP terminal must
+	 * not stop us.
+	 */
+	ign.sa_handler = SIG_DFL;
 	ign.sa_flags = 0;
 	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGCHLD, &ign, 0) < 0)
+		die_sys(111, "unable to reset SIGCHLD");
+	ign.sa_handler = SIG_IGN;
 	if (sigaction(SIGTTIN, &ign, 0) < 0 || sigaction(SIGTTOU, &ign, 0) < 0)
 		die_sys(111, "unable to ignore SIGTTIN and SIGTTOU");
 	cmd = argv + options(s, argc, argv);

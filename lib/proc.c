@@ -56,6 +56,7 @@ proc_stat_parse(const char *buf, size_t len, struct proc_stat *ps)
 		return -1;
 	/* field 3 is the state letter; fields 4..22 are numbers */
 	i = close + 2;
+	ps->state = buf[i];
 	while (i < len && buf[i] != ' ')
 		i++;
 	for (f = 0; f < 19; f++) {
@@ -175,13 +176,14 @@ proc_kill_insession(pid_t pid, void *arg)
 	struct proc_kill *k = arg;
 	struct proc_stat ps;
 
+	/* a zombie is beyond signals: it only waits for its parent */
 	if (proc_stat_read(pid, &ps) == 0 && ps.sid == k->sid &&
-	    pid != k->root && kill(pid, k->sig) == 0)
+	    ps.state != 'Z' && pid != k->root && kill(pid, k->sig) == 0)
 		k->count++;
 	return 0;
 }
 
-/* Send sig to every process of session sid but us: how many, or -1. */
+/* Send sig to every live process of session sid but us: how many, or -1. */
 int
 proc_kill_session(pid_t sid, int sig)
 {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 struct proc_stat {
+	char state;			/* R, S, D, Z, T... */
 	pid_t ppid;
 	pid_t pgrp;
 	pid_t sid;

@@ -80,4 +80,19 @@ is "$bad" "" "bad usage gives 100"
 is "$(status sub "$INIT" -g -s -v -e 255 -p TERM -t 0 -- "$PROBE" exit 0)" \
     0 "control: every flag used well gives the command's 0"
 
+# A SIGCHLD ignored by whoever started us would have the kernel reap the
+# command unseen: its status lost and pod1-init waiting forever.
+for m in $(modes); do
+	is "$(status "$m" "$PROBE" sigsetup -i CHLD -- "$INIT" -- sh -c \
+	    'exit 3')" 3 "$m: started with SIGCHLD ignored, the status still arrives"
+done
+# chld_ignored OUT: the first SigIgn line has SIGCHLD's bit (1 << 16)
+chld_ignored() {
+	_ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$1" | head -n 1)
+	[ -n "$_ign" ] && [ $((0x$_ign & 0x10000)) -ne 0 ]
+}
+"$PROBE" sigsetup -i CHLD -- "$PROBE" sigmask >"$T/chld.out"
+ok "control: sigsetup -i CHLD really leaves SIGCHLD ignored" \
+    chld_ignored "$T/chld.out" || diag_file "$T/chld.out"
+
 done_testing

@@ -28,6 +28,7 @@ main(void)
 	ok(parse("12 (sh) S 7 12 5" TAIL, &ps) == 0 && ps.ppid == 7 &&
 	    ps.pgrp == 12 && ps.sid == 5, "plain comm: ppid, pgrp, sid");
 	is_int(ps.start, 777, "start time is field 22");
+	is_int(ps.state, 'S', "state letter");
 	ok(parse("12 (a) b) R 99 1 1" TAIL, &ps) == 0 && ps.ppid == 99,
 	    "comm holding ') '");
 	ok(parse("12 (x (y)) Z 3 3 3" TAIL, &ps) == 0 && ps.ppid == 3,
