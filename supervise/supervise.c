@@ -133,14 +133,15 @@ sup_status(struct sup *sup, struct svc *s)
 void
 sup_spawn(struct sup *sup, struct svc *s, char *const *argv)
 {
-	int np[2] = { -1, -1 }, finish = argv[1] != 0;
+	int np[2] = { -1, -1 }, finish = argv[1] != 0, joined = 0;
 	pid_t pid;
 
 	if (!finish && s->conf.notify_fd && pipe2(np, O_CLOEXEC) < 0) {
 		warn_sys("unable to make the readiness pipe of ", s->dir);
 		np[0] = np[1] = -1;
 	}
-	pid = fork();
+	/* finish runs outside the app's cgroup, as the logger does */
+	pid = finish ? fork() : tree_fork(s, &joined);
 	if (pid < 0) {
 		warn_sys("unable to fork for ", s->dir);
 		fd_close(np[0]);
@@ -150,9 +151,11 @@ sup_spawn(struct sup *sup, struct svc *s, char *const *argv)
 		return;
 	}
 	if (pid == 0) {
-		if (sig_child_restore(&sup->oldmask) < 0 || setsid() < 0)
+		/* the dispositions are the defaults already: see main() */
+		if (sigprocmask(SIG_SETMASK, &sup->oldmask, 0) < 0 ||
+		    setsid() < 0)
 			_exit(111);
-		if (!finish && tree_join(s) < 0)
+		if (!finish && !joined && tree_join(s) < 0)
 			warn_sys("unable to join the cgroup of ", s->dir);
 		if (fchdir(s->dfd) < 0) {
 			warn_sys("unable to enter ", s->dir);
@@ -185,15 +188,26 @@ sup_start(struct sup *sup, struct svc *s)
 		sup_status(sup, s);
 		return;
 	}
-	/* the deadline belonged to the previous run */
+	/*
+	 * A start begins with an empty tree: what a run stopped or run once
+	 * left (a TERM-deaf daemon before its KILL) would be a second
+	 * instance. The KILL deadline belonged to that run.
+	 */
+	if (s->leftover) {
+		tree_signal(sup, s, SIGKILL);
+		s->leftover = 0;
+	}
 	s->kill_at = 0;
+	s->killing = 0;
 	sup_spawn(sup, s, argv);
 	if (s->pid <= 0) {
 		sup_status(sup, s);
 		return;
 	}
+	/* as runsv: a start clears the paused and TERM flags */
 	s->state = SV_RUN;
 	s->sid = s->pid;
+	s->paused = 0;
 	s->term = 0;
 	/* without a readiness protocol, running is ready */
 	s->ready = s->notify < 0;
@@ -232,6 +246,7 @@ setup_svc(struct sup *sup, struct svc *s, int dfd, const char *dir,
 	s->wstat = -1;
 	s->ended = -1;
 	s->lastpid = -1;
+	s->cgfd = -1;
 	s->want = faccessat(dfd, "down", F_OK, 0) == 0 ? 'd' : 'u';
 	tai_now(&s->stamp);
 	if (mkdirat(dfd, "supervise", 0700) < 0 && errno != EEXIST)
@@ -349,6 +364,9 @@ exiting(struct sup *sup)
 
 	if (s->want != 'x' || s->state != SV_DOWN)
 		return 0;
+	/* TERM is not the end of a deaf daemon: it waits for its KILL */
+	if (s->kill_at && tree_signal(sup, s, 0) > 0)
+		return 0;
 	if (sup->nsvc == 1)
 		return 1;
 	if (sup->logpipe[1] >= 0) {
@@ -366,12 +384,23 @@ main(int argc, char **argv)
 	struct sup *sup = &g;
 	struct pollfd pfd[5];
 	struct stat st;
+	sigset_t all;
 	int dfd, i;
 
 	err_prog = "pod1-supervise";
 	sup->sigfd = sig_init(&sup->oldmask);
 	if (sup->sigfd < 0)
 		die_sys(111, "unable to set up signals");
+	/*
+	 * Every disposition back to the default, once, for us and so for
+	 * every child (we never set one: signals come through the signalfd).
+	 * An inherited SIGCHLD SIG_IGN would have the kernel reap our
+	 * children unseen; and a restart is spared the child's 64 sigaction
+	 * calls. The mask stays as it is: all blocked.
+	 */
+	if (sigprocmask(SIG_SETMASK, 0, &all) < 0 ||
+	    sig_child_restore(&all) < 0)
+		die_sys(111, "unable to reset the signal dispositions");
 	if (argc != 2)
 		die_usage(USAGE);
 	if (chdir(argv[1]) < 0)

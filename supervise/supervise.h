@@ -47,6 +47,8 @@ struct svc {
 	enum svstate state;
 	char want;		/* 'u', 'd' or 'x' */
 	int paused, term;
+	int asked;		/* the last run got TERM from us: no failure */
+	int leftover;		/* the last run's tree was not KILLed */
 	pid_t pid;		/* run or finish */
 	pid_t sid;		/* session of the last run, for its leftovers */
 	pid_t lastpid;		/* what the pid file says */
@@ -55,6 +57,7 @@ struct svc {
 	long long started_ms;	/* monotonic start of the current run */
 	long long start_at;	/* when to start (backoff, deps); 0 none */
 	long long kill_at;	/* when to KILL the tree; 0 none */
+	int killing;		/* KILL sent: again until the tree is empty */
 	unsigned failures;	/* quick failures in a row, for the backoff */
 	unsigned window_failures;
 	long long window_start;
@@ -66,6 +69,7 @@ struct svc {
 	char waitfor[64];	/* dependency not yet ready */
 	char gaveup[96];	/* why it was given up */
 	char cgroup[256];	/* its own cgroup v2 dir, "" without one */
+	int cgfd;		/* that dir open, for clone3; -1 none */
 };
 
 struct sup {
@@ -95,6 +99,7 @@ int conf_deps_wait(struct svc *);
 
 /* supervise_tree.c */
 void tree_init(struct svc *);
+pid_t tree_fork(struct svc *, int *);
 void tree_fini(struct svc *);
 int tree_signal(struct sup *, struct svc *, int);
 int tree_join(struct svc *);

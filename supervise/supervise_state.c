@@ -17,6 +17,9 @@
 #include "lib/fmt.h"
 #include "supervise/supervise.h"
 
+/* how soon a KILLed tree that is not yet empty is KILLed again */
+#define KILL_AGAIN_MS 100
+
 typedef void action(struct sup *, struct svc *, enum event);
 
 static action nop, want, start, stop, term, killit, pause_, cont, signal_;
@@ -73,8 +76,11 @@ want(struct sup *sup, struct svc *s, enum event ev)
 	s->want = ev == EV_UP ? 'u' : ev == EV_EXIT ? 'x' : 'd';
 	if (ev == EV_UP)
 		s->gaveup[0] = 0;
-	if (s->want != 'u')
+	/* no longer waiting for a backoff or a dependency */
+	if (s->want != 'u') {
 		s->start_at = 0;
+		s->waitfor[0] = 0;
+	}
 }
 
 /* u or o while down: start now, backoff or not: a person asked for it. */
@@ -208,7 +214,7 @@ static void
 went_down(struct sup *sup, struct svc *s)
 {
 	long long now = sup_now(), d;
-	int failed, asked = s->term;
+	int failed, asked = s->asked;
 	char num[FMT_ULONG], win[FMT_ULONG];
 
 	s->state = SV_DOWN;
@@ -260,12 +266,15 @@ state_died(struct sup *sup, struct svc *s, int st)
 		return;
 	}
 	s->wstat = st;
+	/* finish clears the TERM flag, as runsv: remember who ended run */
+	s->asked = s->term;
 	if (s->notify >= 0) {
 		close(s->notify);
 		s->notify = -1;
 	}
 	/* leftovers of a run that is restarted would be a second instance */
-	if (s->want == 'u')
+	s->leftover = s->want != 'u';
+	if (!s->leftover)
 		tree_signal(sup, s, SIGKILL);
 	if (!s->islog && faccessat(s->dfd, "finish", X_OK, 0) == 0) {
 		/* runit's arguments: exit code or -1, then the signal */
@@ -280,6 +289,8 @@ state_died(struct sup *sup, struct svc *s, int st)
 		s->pid = 0;
 		sup_spawn(sup, s, argv);
 		if (s->pid > 0) {
+			s->paused = 0;
+			s->term = 0;
 			sup_status(sup, s);
 			return;
 		}
@@ -287,14 +298,24 @@ state_died(struct sup *sup, struct svc *s, int st)
 	went_down(sup, s);
 }
 
-/* Deadlines: KILL a tree that outlived its TERM; a delayed start. */
+/*
+ * Deadlines: KILL a tree that outlived its TERM, and again until it is
+ * empty (x waits for that, and a /proc walk can miss a process forked
+ * meanwhile); a delayed start.
+ */
 void
 state_timer(struct sup *sup, struct svc *s, long long now)
 {
 	if (s->kill_at && now >= s->kill_at) {
 		s->kill_at = 0;
-		if (tree_signal(sup, s, SIGKILL) > 0)
-			warn("sent KILL to ", s->dir, ": TERM was not enough");
+		s->leftover = 0;
+		if (tree_signal(sup, s, SIGKILL) > 0) {
+			if (!s->killing)
+				warn("sent KILL to ", s->dir,
+				    ": TERM was not enough");
+			s->kill_at = now + KILL_AGAIN_MS;
+		}
+		s->killing = s->kill_at != 0;
 	}
 	if (s->start_at && now >= s->start_at) {
 		s->start_at = 0;

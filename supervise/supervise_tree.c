@@ -7,6 +7,7 @@
  */
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -25,6 +26,17 @@
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#define TREE_CLONE_INTO_CGROUP 0x200000000ULL
+
+/* The kernel's struct clone_args, up to the cgroup field (Linux 5.7). */
+struct tree_clone {
+	unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal;
+	unsigned long long stack, stack_size, tls, set_tid, set_tid_size;
+	unsigned long long cgroup;
+};
 
 static const char *const tree_mounts[] = {
 	"/sys/fs/cgroup/unified",	/* hybrid v1 + v2 */
@@ -33,6 +45,8 @@ static const char *const tree_mounts[] = {
 
 static int tree_file(struct svc *, const char *, int);
 static int tree_procs(struct svc *, int);
+static void tree_cgkill(struct svc *);
+static void tree_renew(struct svc *);
 static pid_t tree_old_session(struct svc *);
 
 /* Open a file of the service's cgroup. */
@@ -100,7 +114,8 @@ tree_init(struct svc *s)
 	strcat(s->cgroup, "-");
 	fmt_uint(num, st.st_ino);
 	strcat(s->cgroup, num);
-	if (mkdir(s->cgroup, 0755) < 0 && errno != EEXIST) {
+	r = mkdir(s->cgroup, 0755);
+	if (r < 0 && errno != EEXIST) {
 		s->cgroup[0] = 0;
 		return;
 	}
@@ -111,6 +126,81 @@ tree_init(struct svc *s)
 		return;
 	}
 	fd_close(fd);
+	/* one left by an earlier supervisor may have seen a cgroup.kill */
+	if (r == 0)
+		s->cgfd = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
+ * KILL everything in the cgroup, forks in flight included. Linux (6.18
+ * at least) then SIGKILLs every child later born into the cgroup with
+ * clone3's CLONE_INTO_CGROUP: its kill count is compared with the
+ * parent's cgroup's. So such a cgroup no longer takes clone3 children
+ * until tree_renew has made it anew.
+ */
+static void
+tree_cgkill(struct svc *s)
+{
+	int fd = tree_file(s, "cgroup.kill", O_WRONLY);
+
+	if (fd >= 0) {
+		if (fd_write_all(fd, "1", 1) < 0)
+			warn_sys("unable to write ", s->cgroup, "/cgroup.kill");
+		fd_close(fd);
+	}
+	fd_close(s->cgfd);
+	s->cgfd = -1;
+}
+
+/* An empty cgroup made anew (a few microseconds), for clone3 into it. */
+static void
+tree_renew(struct svc *s)
+{
+	if (rmdir(s->cgroup) < 0 && errno != ENOENT)
+		return;
+	if (mkdir(s->cgroup, 0755) < 0) {
+		warn_sys("unable to make ", s->cgroup);
+		s->cgroup[0] = 0;
+		return;
+	}
+	s->cgfd = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
+ * fork(), but for run straight into the service's cgroup: clone3 with
+ * CLONE_INTO_CGROUP. Moving a process into a cgroup through cgroup.procs
+ * waits for an RCU grace period on most kernels, milliseconds on every
+ * restart; being born there costs nothing. *joined tells the child it is
+ * in place. After a raw clone3 the libc's idea of the thread id is stale:
+ * the child makes only system calls until it execs, as after vfork.
+ */
+pid_t
+tree_fork(struct svc *s, int *joined)
+{
+	struct tree_clone ca;
+	long pid;
+
+	*joined = 0;
+	if (s->cgroup[0] && s->cgfd < 0)
+		tree_renew(s);
+	if (s->cgfd >= 0) {
+		memset(&ca, 0, sizeof ca);
+		ca.flags = TREE_CLONE_INTO_CGROUP;
+		ca.exit_signal = SIGCHLD;
+		ca.cgroup = s->cgfd;
+		pid = syscall(SYS_clone3, &ca, sizeof ca);
+		if (pid >= 0) {
+			*joined = 1;
+			return pid;
+		}
+		/*
+		 * Before Linux 5.7, or a cgroup the app gave children of its
+		 * own: fork and join it the slow way, this time.
+		 */
+		fd_close(s->cgfd);
+		s->cgfd = -1;
+	}
+	return fork();
 }
 
 /* On the way out: an empty cgroup is removed, a busy one stays. */
@@ -168,8 +258,8 @@ tree_procs(struct svc *s, int sig)
 
 /*
  * Send sig to the whole tree of s: how many processes there were (0 when
- * the tree is empty). KILL on a cgroup goes through cgroup.kill, which
- * also catches what forks meanwhile.
+ * the tree is empty). KILL on a cgroup also goes through cgroup.kill,
+ * which catches what forks meanwhile.
  */
 int
 tree_signal(struct sup *sup, struct svc *s, int sig)
@@ -177,17 +267,10 @@ tree_signal(struct sup *sup, struct svc *s, int sig)
 	int n, m;
 
 	if (s->cgroup[0]) {
-		if (sig == SIGKILL) {
-			int fd = tree_file(s, "cgroup.kill", O_WRONLY);
-
-			if (fd >= 0) {
-				if (fd_write_all(fd, "1", 1) < 0)
-					warn_sys("unable to write ", s->cgroup,
-					    "/cgroup.kill");
-				fd_close(fd);
-			}
-		}
 		n = tree_procs(s, sig);
+		/* only when there is something: see tree_cgkill */
+		if (n != 0 && sig == SIGKILL)
+			tree_cgkill(s);
 		if (n >= 0)
 			return n;
 		warn_sys("unable to read ", s->cgroup, "/cgroup.procs");
@@ -253,17 +336,8 @@ tree_clear_old(struct svc *s)
 	for (i = 0; i < 500; i++) {
 		if (sid)
 			n = proc_kill_session(sid, SIGKILL);
-		else {
-			int fd = tree_file(s, "cgroup.kill", O_WRONLY);
-
-			if (fd >= 0) {
-				if (fd_write_all(fd, "1", 1) < 0)
-					warn_sys("unable to write ", s->cgroup,
-					    "/cgroup.kill");
-				fd_close(fd);
-			}
-			n = tree_procs(s, SIGKILL);
-		}
+		else if ((n = tree_procs(s, SIGKILL)) != 0)
+			tree_cgkill(s);
 		if (n <= 0)
 			return;
 		if (i == 0)
