@@ -131,6 +131,8 @@ demo: all
 
 bench: all $(HELPERS)
 	sh bench/run.sh
+	sh bench/svlog.sh
+	sh bench/supervise.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(SBINDIR)
