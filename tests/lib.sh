@@ -249,6 +249,14 @@ has_bits() {
 	[ $((0x${1#????????} & $2)) -eq $(($2)) ]
 }
 
+# Whether the first SigIgn line in file $1 has every bit of mask $2 set.
+# Exact values would not do: make (posix_spawn) leaves the signals the
+# libc reserves (32, 33) ignored in everything it starts.
+sigign_has() {
+	_ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' "$1" | head -n 1)
+	[ -n "$_ign" ] && [ $((0x$_ign & $2)) -eq $(($2)) ]
+}
+
 # Whether file $1 has a line matching the basic regex $2.
 has_line() {
 	grep -q -x -e "$2" "$1" 2>/dev/null

@@ -296,7 +296,7 @@ mksvc ig "$stamp"'
 exec "'$PROBE'" pause'
 "$PROBE" sigsetup -i CHLD -i HUP -- "$PROBE" sigmask >"$T/igmask"
 ok "ig: control: sigsetup -i CHLD -i HUP leaves both ignored" \
-    has_line "$T/igmask" 'SigIgn:[[:space:]]*0000000000010001'
+    sigign_has "$T/igmask" 0x10001
 (cd "$T" && exec "$PROBE" sigsetup -i CHLD -i HUP -- "$SUP" ig) \
     >>"$T/ig.sup" 2>&1 &
 sup_ig=$!
