@@ -26,6 +26,7 @@
 top=$(cd "${0%/*}/../.." && pwd)
 B=${POD1_BUILD:-$top/build}
 INIT=$B/pod1-init
+SUP=$B/pod1-supervise
 PROBE=${POD1_PROBE:-$top/tests/helpers/probe}
 # the bound on any one run: a hang fails a test rather than the suite
 TMO=${POD1_TIMEOUT:-30}
@@ -53,9 +54,23 @@ tap_n=0
 tap_failed=0
 T=$(mktemp -d "${TMPDIR:-/tmp}/pod1-test.XXXXXX") || exit 1
 
+# The cgroups pod1-supervise made for service dirs under $T outlive a
+# failed run's KILLed processes by moments; remove them too.
+rm_cgroups() {
+	_dev=$(stat -c %d "$T" 2>/dev/null) || return 0
+	for _i in $(find "$T" -type d -printf '%i\n' 2>/dev/null); do
+		for _c in /sys/fs/cgroup/unified/pod1-$_dev-$_i \
+		    /sys/fs/cgroup/pod1-$_dev-$_i; do
+			[ -d "$_c" ] || continue
+			wait_for 2 rmdir "$_c" 2>/dev/null
+		done
+	done
+}
+
 cleanup() {
 	"$PROBE" killtree $$
 	wait 2>/dev/null
+	rm_cgroups
 	rm -rf "$T"
 }
 trap 'tap_st=$?; cleanup; exit $tap_st' EXIT
