@@ -10,24 +10,9 @@
 . "${0%/*}/../lib.sh"
 
 SVLOG=$B/pod1-svlog
-SUP=$B/pod1-supervise
 [ -x "$SVLOG" ] || skip_all "$SVLOG is not built"
 [ -x "$SUP" ] || skip_all "$SUP is not built"
 command -v sv >/dev/null || skip_all "needs runit's sv (apt-get install runit)"
-
-# lib.sh's cleanup KILLs whatever a failed run left; the cgroups that
-# pod1-supervise made for service dirs under $T would stay: remove them.
-rm_cgroups() {
-	_dev=$(stat -c %d "$T" 2>/dev/null) || return 0
-	for _i in $(find "$T" -type d -printf '%i\n' 2>/dev/null); do
-		for _c in /sys/fs/cgroup/unified/pod1-$_dev-$_i \
-		    /sys/fs/cgroup/pod1-$_dev-$_i; do
-			[ -d "$_c" ] || continue
-			wait_for 2 rmdir "$_c" 2>/dev/null
-		done
-	done
-}
-trap 'tap_st=$?; "$PROBE" killtree $$; rm_cgroups; cleanup; exit $tap_st' EXIT
 
 PAD=$(printf '%090d' 0)
 
