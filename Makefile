@@ -40,6 +40,7 @@ UNIT = \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
+	tests/unit/supervise_policy.t \
 	tests/unit/svlog_config.t \
 	tests/unit/svlog_journal.t \
 	tests/unit/svlog_line.t \
@@ -58,6 +59,7 @@ INITSRC = \
 SUPSRC = \
 	supervise/supervise.c \
 	supervise/supervise_conf.c \
+	supervise/supervise_policy.c \
 	supervise/supervise_state.c \
 	supervise/supervise_tree.c
 
@@ -104,7 +106,10 @@ build/pod1-svlog: $(SVLOGOBJ) lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(SVLOGOBJ) lib/libpod1.a
 
 $(HELPERS) $(UNIT): %: %.o lib/libpod1.a
-	$(CC) $(LDFLAGS) -o $@ $@.o lib/libpod1.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a
+
+# unit tests of a program's pure parts link its object
+tests/unit/supervise_policy.t: supervise/supervise_policy.o
 
 # svlog's unit tests #include the private sources they test
 tests/unit/svlog_config.t.o: svlog/svlog_config.c

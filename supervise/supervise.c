@@ -307,7 +307,7 @@ control(struct sup *sup, struct svc *s)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if ((ev = state_event_of(buf[i])) >= 0)
+		if ((ev = policy_event(buf[i])) >= 0)
 			state_event(sup, s, ev);
 }
 

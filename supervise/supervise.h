@@ -89,9 +89,12 @@ void sup_start(struct sup *, struct svc *);
 
 /* supervise_state.c */
 void state_event(struct sup *, struct svc *, enum event);
-int state_event_of(char);
 void state_died(struct sup *, struct svc *, int);
 void state_timer(struct sup *, struct svc *, long long);
+
+/* supervise_policy.c */
+int policy_event(char);
+long long policy_backoff(const struct conf *, unsigned);
 
 /* supervise_conf.c */
 void conf_read(struct svc *);

@@ -27,8 +27,6 @@ static void went_down(struct sup *, struct svc *);
 static long long backoff(struct svc *, long long);
 static void ended(struct sup *, struct svc *);
 
-/* runit's letters ('e' is accepted as 'x'), in enum event order */
-static const char state_letters[EV_NEVENTS + 1] = "udoxtkpchaiq12";
 static const int state_signals[EV_NEVENTS] = {
 	[EV_HUP] = SIGHUP, [EV_ALRM] = SIGALRM, [EV_INT] = SIGINT,
 	[EV_QUIT] = SIGQUIT, [EV_USR1] = SIGUSR1, [EV_USR2] = SIGUSR2,
@@ -46,19 +44,6 @@ static action *const state_table[3][EV_NEVENTS] = {
 	[SV_FINISH] = { want, want, want, want, nop, killit, pause_, cont,
 	    nop, nop, nop, nop, nop, nop },
 };
-
-/* The event of control byte c, or -1 for a byte runsv ignores. */
-int
-state_event_of(char c)
-{
-	const char *p;
-
-	if (c == 'e')
-		c = 'x';
-	if (c == 0 || (p = strchr(state_letters, c)) == 0)
-		return -1;
-	return p - state_letters;
-}
 
 static void
 nop(struct sup *sup, struct svc *s, enum event ev)
@@ -172,8 +157,6 @@ static long long
 backoff(struct svc *s, long long now)
 {
 	struct conf *c = &s->conf;
-	long long d;
-	unsigned i;
 
 	if (now - s->started_ms >= c->backoff_reset)
 		s->failures = 0;
@@ -185,12 +168,7 @@ backoff(struct svc *s, long long now)
 	s->window_failures++;
 	if (c->giveup_count && s->window_failures >= c->giveup_count)
 		return -1;
-	if (s->failures <= 1)
-		return 0;
-	d = c->backoff_min;
-	for (i = 2; i < s->failures && d < c->backoff_max; i++)
-		d *= 2;
-	return d < c->backoff_max ? d : c->backoff_max;
+	return policy_backoff(c, s->failures);
 }
 
 /*
