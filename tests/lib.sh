@@ -272,6 +272,23 @@ sigign_has() {
 	[ -n "$_ign" ] && [ $((0x$_ign & $2)) -eq $(($2)) ]
 }
 
+# mksvc DIR BODY [SETTING=VALUE...]: a service dir (a relative DIR is
+# under $SVBASE, by default $T) whose run is "#!/bin/sh" and BODY, and a
+# file per setting: restart=never puts "never" in DIR/restart.
+mksvc() {
+	case $1 in
+	/*) _d=$1 ;;
+	*) _d=${SVBASE:-$T}/$1 ;;
+	esac
+	mkdir -p "$_d"
+	printf '#!/bin/sh\n%s\n' "$2" >"$_d/run"
+	chmod +x "$_d/run"
+	shift 2
+	for _kv; do
+		echo "${_kv#*=}" >"$_d/${_kv%%=*}"
+	done
+}
+
 # Whether file $1 has a line matching the basic regex $2.
 has_line() {
 	grep -q -x -e "$2" "$1" 2>/dev/null

@@ -18,18 +18,6 @@ command -v sv >/dev/null && command -v runsv >/dev/null ||
     skip_all "needs runit's sv and runsv (apt-get install runit)"
 [ -x "$SUP" ] || skip_all "$SUP is not built"
 
-# mksvc NAME BODY [SETTING=VALUE...]: service dir $T/NAME, run = BODY
-mksvc() {
-	_d=$T/$1
-	mkdir -p "$_d"
-	printf '#!/bin/sh\n%s\n' "$2" >"$_d/run"
-	chmod +x "$_d/run"
-	shift 2
-	for _kv; do
-		echo "${_kv#*=}" >"$_d/${_kv%%=*}"
-	done
-}
-
 # supervise NAME: pod1-supervise on $T/NAME in the background
 supervise() {
 	(cd "$T" && exec "$SUP" "$1") >>"$T/$1.sup" 2>&1 &

@@ -15,13 +15,6 @@ command -v sv >/dev/null && command -v runsv >/dev/null ||
     skip_all "needs runit's sv and runsv (apt-get install runit)"
 [ -x "$SUP" ] || skip_all "$SUP is not built"
 
-# mksvc DIR BODY: a service dir whose run is "#!/bin/sh" + BODY
-mksvc() {
-	mkdir -p "$1"
-	printf '#!/bin/sh\n%s\n' "$2" >"$1/run"
-	chmod +x "$1/run"
-}
-
 # svnorm: sv's lines with the pid, the seconds and the name made constant
 svnorm() {
 	sed -e 's/(pid [0-9]*)/(pid N)/g' -e 's/ [0-9]*s\([,;]\)/ Ns\1/g' \

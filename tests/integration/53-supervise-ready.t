@@ -14,18 +14,7 @@ command -v sv >/dev/null || skip_all "needs runit's sv (apt-get install runit)"
 [ -x "$SUP" ] || skip_all "$SUP is not built"
 
 D=$T/sv
-# mksvc NAME BODY [SETTING=VALUE...]: service dir $D/NAME, run = BODY
-mksvc() {
-	_d=$D/$1
-	mkdir -p "$_d"
-	printf '#!/bin/sh\n%s\n' "$2" >"$_d/run"
-	chmod +x "$_d/run"
-	shift 2
-	for _kv; do
-		echo "${_kv#*=}" >"$_d/${_kv%%=*}"
-	done
-}
-
+SVBASE=$D
 supervise() {
 	(cd "$D" && exec "$SUP" "$1") >>"$T/$1.sup" 2>&1 &
 	eval "sup_$1=\$!"

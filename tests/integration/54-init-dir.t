@@ -17,18 +17,6 @@ CG=/sys/fs/cgroup/unified
 [ -x "$SUP" ] || skip_all "$SUP is not built"
 command -v sv >/dev/null || skip_all "needs runit's sv (apt-get install runit)"
 
-# mksvc DIR BODY [SETTING=VALUE...]: service dir DIR, run = BODY
-mksvc() {
-	_d=$1
-	mkdir -p "$_d"
-	printf '#!/bin/sh\n%s\n' "$2" >"$_d/run"
-	chmod +x "$_d/run"
-	shift 2
-	for _kv; do
-		echo "${_kv#*=}" >"$_d/${_kv%%=*}"
-	done
-}
-
 # Each app is probe under a name of its own, to be counted from the host.
 for a in a b c d l m o; do
 	ln -s "$PROBE" "$T/app-$a"
