@@ -2,7 +2,10 @@
 include config.mk
 
 BIN = \
+	build/pod1 \
+	build/pod1-exec \
 	build/pod1-init \
+	build/pod1-stage1 \
 	build/pod1-supervise \
 	build/pod1-svlog
 
@@ -63,6 +66,15 @@ SUPSRC = \
 	supervise/supervise_state.c \
 	supervise/supervise_tree.c
 
+EXECSRC = \
+	exec/exec.c
+
+STAGE1SRC = \
+	stage1/stage1.c
+
+STAGE0SRC = \
+	stage0/stage0.c
+
 SVLOGSRC = \
 	svlog/svlog.c \
 	svlog/svlog_config.c \
@@ -76,10 +88,28 @@ LIBOBJ = $(LIBSRC:.c=.o)
 INITOBJ = $(INITSRC:.c=.o)
 SUPOBJ = $(SUPSRC:.c=.o)
 SVLOGOBJ = $(SVLOGSRC:.c=.o)
-OBJ = $(LIBOBJ) $(INITOBJ) $(SUPOBJ) $(SVLOGOBJ) tests/helpers/probe.o $(UNIT:=.o)
+EXECOBJ = $(EXECSRC:.c=.o)
+STAGE1OBJ = $(STAGE1SRC:.c=.o)
+STAGE0OBJ = $(STAGE0SRC:.c=.o)
+LIBUSEROBJ = $(EXECOBJ) $(STAGE1OBJ) $(STAGE0OBJ)
+OBJ = $(LIBOBJ) $(INITOBJ) $(SUPOBJ) $(SVLOGOBJ) $(LIBUSEROBJ) \
+	tests/helpers/probe.o $(UNIT:=.o)
 DEPS = build/deps/.done
 
-all: $(BIN)
+# the short-lived programs link libraries: static musl ones from make deps,
+# or Debian's own (glibc, dynamic) for the sanitizer build
+ifeq ($(SANITIZE),1)
+PKGCONF = pkg-config
+DEPINC =
+else
+PKGCONF = PKG_CONFIG_LIBDIR=build/deps/lib/pkgconfig pkg-config --static
+DEPINC = -Ibuild/deps/include
+endif
+
+all: $(BIN) build/stage1.aci
+
+$(LIBUSEROBJ): CPPFLAGS += $(DEPINC)
+$(LIBUSEROBJ): | $(DEPS)
 
 .SUFFIXES: .c .o
 .c.o:
@@ -105,6 +135,24 @@ build/pod1-supervise: $(SUPOBJ) lib/libpod1.a | $(DEPS)
 build/pod1-svlog: $(SVLOGOBJ) lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(SVLOGOBJ) lib/libpod1.a
 
+build/pod1-exec: $(EXECOBJ) lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(EXECOBJ) lib/libpod1.a \
+		$$($(PKGCONF) --libs libcap libseccomp)
+
+build/pod1-stage1: $(STAGE1OBJ) lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(STAGE1OBJ) lib/libpod1.a \
+		$$($(PKGCONF) --libs jansson)
+
+build/pod1: $(STAGE0OBJ) lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(STAGE0OBJ) lib/libpod1.a \
+		$$($(PKGCONF) --libs libarchive jansson)
+
+# the stage1 image: an ACI of the static programs (mk/aci.sh)
+STAGE1BIN = build/pod1-exec build/pod1-init build/pod1-stage1 \
+	build/pod1-supervise build/pod1-svlog
+build/stage1.aci: $(STAGE1BIN) mk/aci.sh
+	sh mk/aci.sh $@ $(STAGE1BIN)
+
 $(HELPERS) $(UNIT): %: %.o lib/libpod1.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a
 
@@ -124,8 +172,19 @@ $(DEPS): mk/deps.sh
 	sh mk/deps.sh build/deps
 
 # the real tools the tests use as oracles and harness
-TESTTOOLS = prove:perl unshare:util-linux script:bsdutils pgrep:procps \
+TESTTOOLS = prove:perl busybox:busybox-static jq:jq flock:util-linux unshare:util-linux script:bsdutils pgrep:procps \
 	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools
+
+# the sanitizer build links Debian's own libraries
+ifeq ($(SANITIZE),1)
+TESTTOOLS += /usr/include/archive.h:libarchive-dev \
+	/usr/include/seccomp.h:libseccomp-dev \
+	/usr/include/sys/capability.h:libcap-dev \
+	/usr/include/jansson.h:libjansson-dev
+$(LIBUSEROBJ): | sandeps
+sandeps:
+	sh mk/tools.sh $(filter /%,$(TESTTOOLS))
+endif
 
 check: all $(UNIT) $(HELPERS)
 	sh mk/tools.sh $(TESTTOOLS)
@@ -144,6 +203,7 @@ install: all
 	for b in $(BIN); do cp -f $$b $(DESTDIR)$(SBINDIR)/; done
 
 clean:
-	rm -f $(OBJ) lib/libpod1.a $(BIN) $(UNIT) $(HELPERS) build/.flags
+	rm -f $(OBJ) lib/libpod1.a $(BIN) build/stage1.aci $(UNIT) $(HELPERS) \
+		build/.flags
 
-.PHONY: all deps check demo bench install clean FORCE
+.PHONY: all deps sandeps check demo bench install clean FORCE

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# usage: sh mk/tools.sh COMMAND:PACKAGE...
+# usage: sh mk/tools.sh COMMAND:PACKAGE... (or /PATH:PACKAGE)
 # Make sure each COMMAND is on PATH, installing the Debian PACKAGEs that are
 # missing when run as root; otherwise name them and fail. The test suite
 # uses the real tools (runit's sv, daemontools' tai64nlocal, util-linux's
@@ -10,7 +10,10 @@ missing=
 for pair in "$@"; do
 	cmd=${pair%%:*}
 	pkg=${pair#*:}
-	command -v "$cmd" >/dev/null 2>&1 && continue
+	case $cmd in
+	/*) [ -e "$cmd" ] && continue ;;	# a file the package brings
+	*) command -v "$cmd" >/dev/null 2>&1 && continue ;;
+	esac
 	case " $missing " in
 	*" $pkg "*) ;;
 	*) missing="$missing $pkg" ;;
