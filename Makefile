@@ -33,6 +33,7 @@ HDR = \
 	lib/svstatus.h \
 	lib/tai.h \
 	lib/utc.h \
+	stage0/stage0.h \
 	supervise/supervise.h \
 	svlog/svlog.h \
 	tests/unit/tap.h
@@ -73,7 +74,15 @@ STAGE1SRC = \
 	stage1/stage1.c
 
 STAGE0SRC = \
-	stage0/stage0.c
+	stage0/stage0.c \
+	stage0/stage0_fs.c \
+	stage0/stage0_image.c \
+	stage0/stage0_list.c \
+	stage0/stage0_path.c \
+	stage0/stage0_pod.c \
+	stage0/stage0_sha.c \
+	stage0/stage0_src.c \
+	stage0/stage0_unpack.c
 
 SVLOGSRC = \
 	svlog/svlog.c \
