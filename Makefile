@@ -182,6 +182,7 @@ $(DEPS): mk/deps.sh
 
 # the real tools the tests use as oracles and harness
 TESTTOOLS = prove:perl busybox:busybox-static jq:jq flock:util-linux unshare:util-linux script:bsdutils pgrep:procps \
+	python3:python3 umoci:umoci skopeo:skopeo xz:xz-utils bzip2:bzip2 zstd:zstd \
 	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools
 
 # the sanitizer build links Debian's own libraries

@@ -159,14 +159,18 @@ parent_fd(struct unpack *u, const char *entry, const char *path, int create,
 			    O_NOFOLLOW | O_CLOEXEC);
 		}
 		if (nfd < 0) {
-			int err = errno;
+			int err = errno, lnk;
+			struct stat st;
 
+			/* O_DIRECTORY says ENOTDIR for a symlink too */
+			lnk = fstatat(fd, p, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode);
 			if (fd != u->root)
 				close(fd);
 			if (err == ENOENT || create < 0)
 				return -1;
 			if (err == ELOOP || err == ENOTDIR)
-				unpack_refuse(u->what, entry, err == ELOOP ?
+				unpack_refuse(u->what, entry, lnk ?
 				    "a symlink is in its path" :
 				    "a non-directory is in its path");
 			errno = err;
