@@ -209,15 +209,16 @@ make_room(struct unpack *u, int dfd, const char *base, const char *entry,
 	}
 	if (isdir && S_ISDIR(st.st_mode))
 		return;
-	/* the cached parent fd may be the dir about to go */
-	if (u->cpath) {
+	if (fs_rmtree_at(dfd, base) < 0)
+		die_sys(111, u->what, ": unable to replace ", entry);
+	/* the cached parent may have been in the tree that went: callers
+	 * ask parent_fd again after this */
+	if (S_ISDIR(st.st_mode) && u->cpath) {
 		close(u->cfd);
 		free(u->cpath);
 		u->cpath = NULL;
 		u->cfd = -1;
 	}
-	if (fs_rmtree_at(dfd, base) < 0)
-		die_sys(111, u->what, ": unable to replace ", entry);
 }
 
 static void

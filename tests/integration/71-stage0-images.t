@@ -1,0 +1,171 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+#
+# 71-stage0-images: pod1 imports real images built here from busybox: an
+# ACI as plain tar and gzip, bzip2, xz and zstd (its ID is the sha512 of
+# the plain tar, whatever the compression), an OCI layout from umoci, and
+# the oci-archive and docker-archive skopeo makes of it; the OCI config
+# becomes the app (Entrypoint+Cmd, Env, WorkingDir, ExposedPorts). Files
+# with non-ASCII names unpack. OCI whiteouts and opaque dirs remove what
+# lower layers put there (control: the same layers without them keep
+# it). A second import of the same file is not unpacked again (control:
+# a changed file is). Unpacking shows progress on a terminal and nothing
+# when stderr is not one.
+# shellcheck source=tests/lib.sh
+. "${0%/*}/../lib.sh"
+. "${0%/*}/../stage0.sh"
+need_tools python3 umoci skopeo gzip bzip2 xz zstd jq
+
+D=$T/store
+R=$T/rootfs
+mkrootfs "$R"
+# a name that is not ASCII, which the C locale would refuse
+printf 'grüße\n' >"$R/etc/grüße-ñ"
+
+none_of() {
+	for _f; do [ ! -e "$_f" ] || return 1; done
+}
+all_of() {
+	for _f; do [ -e "$_f" ] || return 1; done
+}
+tree() {
+	echo "$D/cas/tree/deps-$1/rootfs"
+}
+man() {
+	cat "$D/cas/tree/deps-$1/manifest"
+}
+
+mkaci "$T/bb.aci" "$R"
+want=sha512-$(sha512sum "$T/bb.aci" | cut -d' ' -f1)
+for z in none gzip bzip2 xz zstd; do
+	f=$T/bb-$z.aci
+	if [ $z = none ]; then
+		cp "$T/bb.aci" "$f"
+	else
+		$z -c "$T/bb.aci" >"$f"
+	fi
+	id=$("$POD1" --dir="$D" image import "$f" 2>"$T/err")
+	is "$?" 0 "ACI ($z) imports"
+	diag_file "$T/err"
+	is "$id" "$want" "ACI ($z): ID is the sha512 of the plain tar"
+done
+r=$(tree "$want")
+ok "ACI: busybox unpacked, mode kept" [ -x "$r/bin/busybox" ]
+is "$(readlink "$r/bin/sh")" busybox "ACI: symlinks kept"
+is "$(cat "$r/etc/grüße-ñ" 2>/dev/null)" "grüße" "ACI: a non-ASCII name unpacks"
+is "$(man "$want" | jq -c .app.exec)" '["/bin/sh","-c","echo hello from aci"]' \
+    "ACI: its manifest is kept"
+mkaci "$T/other.aci" "$R" '["/bin/true"]'
+id=$("$POD1" --dir="$D" image import "$T/other.aci")
+nok "control: another ACI has another ID" [ "$id" = "$want" ]
+
+# OCI layout, oci-archive, docker-archive of the same rootfs
+mkoci "$T/layout" "$R"
+skopeo copy -q "oci:$T/layout:bb" "oci-archive:$T/bb-oci.tar:localhost/bb-oci:1"
+skopeo copy -q "oci:$T/layout:bb" \
+    "docker-archive:$T/bb-docker.tar:localhost/bb-docker:1"
+mdig=$(jq -r '.manifests[0].digest' "$T/layout/index.json")
+for ref in "$T/layout:bb" "oci:$T/layout" "$T/bb-oci.tar" \
+    "oci-archive:$T/bb-oci.tar:localhost/bb-oci:1" "$T/bb-docker.tar"; do
+	id=$("$POD1" --dir="$D" image import "$ref" 2>"$T/err")
+	is "$?" 0 "$ref imports"
+	diag_file "$T/err"
+	case $ref in
+	*docker*)
+		cfg=$(tar -xOf "$T/bb-docker.tar" manifest.json | jq -r '.[0].Config')
+		is "$id" "sha256-${cfg%.json}" "$ref: ID is the config's digest"
+		;;
+	*) is "$id" "sha256-${mdig#sha256:}" "$ref: ID is the manifest digest" ;;
+	esac
+	r=$(tree "$id")
+	is "$(cat "$r/etc/grüße-ñ" 2>/dev/null)" "grüße" "$ref: unpacked"
+	is "$(man "$id" | jq -c '[.app.exec, .app.workingDirectory,
+	    (.app.environment[] | select(.name == "FROM_IMAGE") | .value),
+	    .app.ports[0].port, .app.user, .app.group]')" \
+	    '[["/bin/busybox","sh"],"/etc","oci",80,"0","0"]' \
+	    "$ref: the config became the app"
+done
+is "$(man "sha256-${cfg%.json}" | jq -r .name)" localhost/bb-docker \
+    "docker-archive: the image is named by its RepoTag"
+"$POD1" --dir="$D" image import "$T/layout:nosuch" >/dev/null 2>"$T/err"
+like "$(err1)" "*: no image nosuch in the index|" \
+    "control: a ref not in the index is an error"
+
+# whiteouts: layer 1 has a/f, a/g, o/x; layer 2 whites out a/f and
+# makes o opaque (and adds o/y)
+wgen() {
+	python3 - "$1" "$2" <<'EOF'
+import gzip, hashlib, io, json, os, sys, tarfile
+out, wh = sys.argv[1], sys.argv[2] == "1"
+os.makedirs(out + "/blobs/sha256")
+def blob(data):
+    d = hashlib.sha256(data).hexdigest()
+    open(f"{out}/blobs/sha256/{d}", "wb").write(data)
+    return "sha256:" + d
+def layer(names):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for n in names:
+            i = tarfile.TarInfo(n.rstrip("/"))
+            if n.endswith("/"):
+                i.type, i.mode = tarfile.DIRTYPE, 0o755
+                t.addfile(i)
+            else:
+                i.size = 2
+                t.addfile(i, io.BytesIO(b"x\n"))
+    z = gzip.compress(b.getvalue(), mtime=0)
+    return {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+            "digest": blob(z), "size": len(z)}
+l2 = ["a/", "o/", "o/y"] + (["a/.wh.f", "o/.wh..wh..opq"] if wh else [])
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "config":
+    {"Entrypoint": ["/bin/sh"]}, "rootfs": {"type": "layers",
+    "diff_ids": []}}).encode()
+m = json.dumps({"schemaVersion": 2, "config": {"mediaType":
+    "application/vnd.oci.image.config.v1+json", "digest": blob(cfg),
+    "size": len(cfg)}, "layers": [layer(["a/", "a/f", "a/g", "o/", "o/x"]),
+    layer(l2)]}).encode()
+json.dump({"schemaVersion": 2, "manifests": [{"mediaType":
+    "application/vnd.oci.image.manifest.v1+json", "digest": blob(m),
+    "size": len(m)}]}, open(out + "/index.json", "w"))
+open(out + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+EOF
+}
+wgen "$T/wh" 1
+wgen "$T/nowh" 0
+r=$(tree "$("$POD1" --dir="$D" image import "$T/wh")")
+ok "whiteout: a/f is gone" [ ! -e "$r/a/f" ]
+ok "whiteout: a/g stays" [ -e "$r/a/g" ]
+ok "opaque: o/x from below is gone" [ ! -e "$r/o/x" ]
+ok "opaque: o/y of the same layer stays" [ -e "$r/o/y" ]
+ok "whiteout files are not unpacked" none_of "$r/a/.wh.f" "$r/o/.wh..wh..opq"
+r=$(tree "$("$POD1" --dir="$D" image import "$T/nowh")")
+ok "control: without whiteouts a/f and o/x stay" all_of "$r/a/f" "$r/o/x"
+
+# the store: a second import is not unpacked again
+id=$("$POD1" --dir="$D" image import "$T/bb.aci")
+touch "$(tree "$id")/marker"
+"$POD1" --dir="$D" image import "$T/bb.aci" >/dev/null
+ok "a second import reuses the tree" [ -e "$(tree "$id")/marker" ]
+n=$(ls "$D/cas/tree" | wc -l)
+mkaci "$T/bb2.aci" "$R" '["/bin/sh","-c","echo changed"]'
+id2=$("$POD1" --dir="$D" image import "$T/bb2.aci")
+ok "control: a changed image is unpacked anew" [ ! -e "$(tree "$id2")/marker" ]
+is "$(ls "$D/cas/tree" | wc -l)" $((n + 1)) "control: one more tree"
+is "$("$POD1" --dir="$D" image list --format=json | jq -r --arg i "$id2" \
+    '.[] | select(.id == $i) | .name')" example.com/bb "image list --format=json"
+like "$("$POD1" --dir="$D" image list | tr '\n' '|')" \
+    "ID *NAME *IMPORTED|*sha512-*example.com/bb*" "image list: a table"
+quiet "$POD1" --dir="$D" image rm "$id2"
+ok "image rm removes the tree" [ ! -e "$(tree "$id2")" ]
+
+# progress: on a terminal only (the threshold lowered to 0 ms)
+rm -rf "$D"
+POD1_PROGRESS_MS=0 script -qec "$POD1 --dir=$D image import $T/bb-xz.aci" \
+    /dev/null >"$T/tty.out" 2>&1
+like "$(tr '\r' '\n' <"$T/tty.out" | tr '\n' '|')" \
+    "*pod1: unpacking $T/bb-xz.aci: * MiB*" "progress on a terminal"
+rm -rf "$D"
+POD1_PROGRESS_MS=0 "$POD1" --dir="$D" image import "$T/bb-xz.aci" \
+    >/dev/null 2>"$T/err"
+is "$(cat "$T/err")" "" "control: no progress when stderr is no terminal"
+done_testing
