@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/err.h"
+#include "lib/fd.h"
 #include "stage0/stage0.h"
 
 #define USAGE "pod1 [--dir=DIR] [--debug] [--insecure-options=LIST] " \
@@ -330,6 +331,8 @@ main(int argc, char **argv)
 	/* non-ASCII names in archives need a UTF-8 locale (musl has it) */
 	setlocale(LC_ALL, "C.UTF-8");
 	umask(022);
+	/* what the caller leaked is not the stage1's: only the lock goes */
+	fd_closefrom(3);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = flagval(argv, &i, "dir")))
 			c.dir = v;

@@ -89,6 +89,7 @@ out=$PWD/fake-run
 } >"$out"
 echo $$ >pid.tmp && mv pid.tmp pid
 rc=0
+chroot=$(command -v chroot)
 for app in $(jq -r '.apps[].name' pod); do
 	root=stage1/rootfs/opt/stage2/$app/rootfs
 	eval "set -- $(jq -r --arg a "$app" \
@@ -97,7 +98,7 @@ for app in $(jq -r '.apps[].name' pod); do
 	    '.apps[] | select(.name==$a) | .app.workingDirectory // "/"' pod)
 	env -i $(jq -r --arg a "$app" '.apps[] | select(.name==$a) |
 	    .app.environment[] | "\(.name)=\(.value)"' pod) PATH=/bin \
-	    chroot "$root" /bin/sh -c 'cd "$0" && exec "$@"' "$wd" "$@"
+	    "$chroot" "$root" /bin/sh -c 'cd "$0" && exec "$@"' "$wd" "$@"
 	st=$?
 	echo $st >stage1/rootfs/rkt/status/$app
 	[ $rc -eq 0 ] && rc=$st
@@ -114,7 +115,7 @@ EOF
 	cat >"$_d/rootfs/fake/stop" <<'EOF'
 #!/bin/sh
 { echo "cwd=$PWD"; for a; do echo "arg=$a"; done; } >"$PWD/fake-stop"
-touch stage1/rootfs/opt/stage2/*/rootfs/tmp/go
+for d in stage1/rootfs/opt/stage2/*/rootfs/tmp; do touch "$d/go"; done
 EOF
 	cat >"$_d/rootfs/fake/gc" <<'EOF'
 #!/bin/sh
