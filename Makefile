@@ -33,6 +33,8 @@ HDR = \
 	lib/svstatus.h \
 	lib/tai.h \
 	lib/utc.h \
+	stage1/stage1.h \
+	stage1/stage1_isol.h \
 	supervise/supervise.h \
 	svlog/svlog.h \
 	tests/unit/tap.h
@@ -70,7 +72,12 @@ EXECSRC = \
 	exec/exec.c
 
 STAGE1SRC = \
-	stage1/stage1.c
+	stage1/stage1.c \
+	stage1/stage1_enter.c \
+	stage1/stage1_isol.c \
+	stage1/stage1_mount.c \
+	stage1/stage1_pod.c \
+	stage1/stage1_run.c
 
 STAGE0SRC = \
 	stage0/stage0.c
