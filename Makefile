@@ -22,6 +22,7 @@ LIBSRC = \
 	lib/utc.c
 
 HDR = \
+	exec/exec.h \
 	init/init.h \
 	lib/err.h \
 	lib/fd.h \
@@ -69,7 +70,10 @@ SUPSRC = \
 	supervise/supervise_tree.c
 
 EXECSRC = \
-	exec/exec.c
+	exec/exec.c \
+	exec/exec_cgroup.c \
+	exec/exec_conf.c \
+	exec/exec_priv.c
 
 STAGE1SRC = \
 	stage1/stage1.c \
