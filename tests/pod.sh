@@ -6,7 +6,7 @@
 # RKT_LOCK_FD with close-on-exec cleared, the whole environment passed
 # through, rkt's argv order, the uuid last.
 #
-#   mkroot DIR                 a busybox rootfs (users root, user 1000,
+#   mkpodroot DIR              a busybox rootfs (users root, user 1000,
 #                              groups root, user 1000, extra 2000)
 #   mkpod UUID                 $T/pods/run/UUID with stage1/ from the ACI;
 #                              sets $pod and $s1 (its stage1 rootfs)
@@ -22,14 +22,12 @@ ACI=$B/stage1.aci
 STAGE1=$B/pod1-stage1
 [ -f "$ACI" ] || { echo "Bail out! $ACI is not built"; exit 1; }
 
-APPLETS="sh cat echo env id ls pwd sleep test true false touch wc grep
-    stat mkdir sort head tail printf kill ps readlink cut tr date mount
-    hostname rm sync seq"
+. "$top/tests/rootfs.sh"
 
-mkroot() {
-	mkdir -p "$1/bin" "$1/etc" "$1/tmp" "$1/root" "$1/home/user"
-	cp /bin/busybox "$1/bin/busybox"
-	for _a in $APPLETS; do ln -sf busybox "$1/bin/$_a"; done
+# rootfs.sh's busybox root, with the users and groups these tests use
+mkpodroot() {
+	mkroot "$1"
+	mkdir -p "$1/root" "$1/home/user"
 	printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n' \
 	    > "$1/etc/passwd"
 	printf 'root:x:0:\nuser:x:1000:\nextra:x:2000:user\n' > "$1/etc/group"
@@ -54,7 +52,7 @@ DEFAPP='{"exec":["/bin/true"],"user":"0","group":"0"}'
 addapp() {
 	_name=$1
 	_app=${2:-$DEFAPP}
-	mkroot "$s1/opt/stage2/$_name/rootfs"
+	mkpodroot "$s1/opt/stage2/$_name/rootfs"
 	cat > "$s1/opt/stage2/$_name/manifest" <<M
 {"acKind":"ImageManifest","acVersion":"0.8.11","name":"pod1.invalid/$_name",
  "labels":[{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}],
