@@ -22,6 +22,7 @@ LIBSRC = \
 	lib/utc.c
 
 HDR = \
+	exec/exec.h \
 	init/init.h \
 	lib/err.h \
 	lib/fd.h \
@@ -34,6 +35,8 @@ HDR = \
 	lib/tai.h \
 	lib/utc.h \
 	stage0/stage0.h \
+	stage1/stage1.h \
+	stage1/stage1_isol.h \
 	supervise/supervise.h \
 	svlog/svlog.h \
 	tests/unit/tap.h
@@ -68,10 +71,18 @@ SUPSRC = \
 	supervise/supervise_tree.c
 
 EXECSRC = \
-	exec/exec.c
+	exec/exec.c \
+	exec/exec_cgroup.c \
+	exec/exec_conf.c \
+	exec/exec_priv.c
 
 STAGE1SRC = \
-	stage1/stage1.c
+	stage1/stage1.c \
+	stage1/stage1_enter.c \
+	stage1/stage1_isol.c \
+	stage1/stage1_mount.c \
+	stage1/stage1_pod.c \
+	stage1/stage1_run.c
 
 STAGE0SRC = \
 	stage0/stage0.c \
