@@ -422,7 +422,7 @@ pod_prepare(struct pod *p, int run, char *uuid)
 	vols = json_array();
 	for (i = 0; i < p->volumes.n; i++)
 		json_array_append_new(vols, volume_json(p->volumes.v[i]));
-	pm = json_pack("{s:s,s:s,s:o,s:o,s:n,s:[{s:s,s:s}],s:[]}",
+	pm = json_pack("{s:s,s:s,s:o,s:o,s:[],s:[{s:s,s:s}],s:[]}",
 	    "acVersion", "1.30.0", "acKind", "PodManifest", "apps", apps,
 	    "volumes", vols, "isolators", "annotations", "name",
 	    "coreos.com/rkt/stage1/mutable", "value", "false", "ports");
