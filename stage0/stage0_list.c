@@ -349,7 +349,8 @@ pods_list(const char *dir, int json, int full, int nolegend)
 				}
 			closedir(d);
 		}
-		qsort(u, n, sizeof *u, uuidcmp);
+		if (n > 0)
+			qsort(u, n, sizeof *u, uuidcmp);
 		for (i = 0; i < n; i++) {
 			json_array_append_new(all, pod_json(dir, sdirs[k], u[i]));
 			free(u[i]);
