@@ -47,6 +47,7 @@ UNIT = \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
+	tests/unit/stage0_path.t \
 	tests/unit/supervise_policy.t \
 	tests/unit/svlog_config.t \
 	tests/unit/svlog_journal.t \
@@ -178,6 +179,7 @@ $(HELPERS) $(UNIT): %: %.o lib/libpod1.a
 
 # unit tests of a program's pure parts link its object
 tests/unit/supervise_policy.t: supervise/supervise_policy.o
+tests/unit/stage0_path.t: stage0/stage0_path.o stage0/stage0_sha.o
 
 # svlog's unit tests #include the private sources they test
 tests/unit/svlog_config.t.o: svlog/svlog_config.c
