@@ -224,6 +224,10 @@ bench: all $(HELPERS)
 install: all
 	mkdir -p $(DESTDIR)$(SBINDIR)
 	for b in $(BIN); do cp -f $$b $(DESTDIR)$(SBINDIR)/; done
+	# pod1 finds its stage1 at ../lib/pod1/stage1.aci from its own dir
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/pod1 $(DESTDIR)$(MANPREFIX)/man1
+	cp -f build/stage1.aci $(DESTDIR)$(PREFIX)/lib/pod1/
+	cp -f stage0/pod1.1 $(DESTDIR)$(MANPREFIX)/man1/
 
 clean:
 	rm -f $(OBJ) lib/libpod1.a $(BIN) build/stage1.aci $(UNIT) $(HELPERS) \
