@@ -72,17 +72,19 @@ void unpack_refuse(const char *, const char *, const char *)
     __attribute__((noreturn));
 
 /* stage0_src.c: byte streams that hash what passes, with progress */
+struct hasher;
 struct src {
 	int fd;
 	struct archive *outer;	/* or the data of an entry of this archive */
 	struct archive *up;	/* or the data of a decompressing reader */
 	struct sha sha;
+	struct hasher *h;	/* hashes in a thread of its own */
 	uint64_t n;
 	const char *label;
 	int64_t t0, tlast;
 	int tty;
-	unsigned char buf[1 << 16];	/* what src_cb hands out */
-	unsigned char fbuf[1 << 16];	/* what is read from fd */
+	char hex[129];		/* the digest, once src_sum made it */
+	unsigned char fbuf[1 << 16];	/* what the raw reader reads */
 };
 void src_init(struct src *, const char *, int);
 int src_open_file(struct src *, const char *);
@@ -92,6 +94,7 @@ struct archive *src_reader(struct src *, int);
 void src_drain(struct src *);
 char *src_slurp(struct src *, size_t *);
 void src_done(struct src *);
+void src_sum(struct src *, char *);
 
 /* stage0_image.c: images into the store */
 struct image {

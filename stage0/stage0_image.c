@@ -189,7 +189,7 @@ aci_unpack(const char *file, int tfd, char *id)
 	close(rfd);
 	if (man == NULL)
 		die(100, file, ": not an ACI: no manifest");
-	sha_hex(&s.sha, hex);
+	src_sum(&s, hex);
 	snprintf(id, 160, "sha512-%s", hex);
 	return man;
 }
@@ -226,7 +226,7 @@ blob_check(struct layout *L, struct src *s, const char *digest,
 {
 	char got[129];
 
-	sha_hex(&s->sha, got);
+	src_sum(s, got);
 	if (strcmp(got, want) != 0)
 		die(100, L->label, ": blob ", digest, ": digest mismatch (got ",
 		    s->sha.alg == SHA256 ? "sha256:" : "sha512:", got, ")");
@@ -291,10 +291,10 @@ layer_unpack(struct layout *L, const char *digest, const char *member,
 		blob_check(L, &s, digest, want);
 	else {
 		/* docker-archive: the plain layer's sha256 is its diff_id */
-		char got[65], w[129];
+		char got[129], w[129];
 		int alg;
 
-		sha_hex(&s.sha, got);
+		src_sum(&s, got);
 		if (diffid == NULL || digest_parse(diffid, &alg, w) < 0)
 			die(100, what, ": no diff_id to check it against");
 		if (strcmp(got, w) != 0)
@@ -539,7 +539,7 @@ docker_unpack(struct layout *L, const char *ref, int tfd, char *id)
 {
 	struct src s;
 	json_t *mj, *img = NULL, *d, *cfg, *diffs, *tags;
-	char *buf, clean[PATH_MAX], got[65], *nm;
+	char *buf, clean[PATH_MAX], got[129], *nm;
 	const char *cname, *b;
 	size_t len, i, j;
 	int rfd;
@@ -575,7 +575,7 @@ docker_unpack(struct layout *L, const char *ref, int tfd, char *id)
 	if (src_open_member(&s, L->path, clean) < 0)
 		die(100, L->label, ": config ", clean, " is missing");
 	buf = src_slurp(&s, &len);
-	sha_hex(&s.sha, got);
+	src_sum(&s, got);
 	src_close(&s);
 	/* the config is named by its digest: <hex>.json or blobs/sha256/<hex> */
 	b = strrchr(clean, '/') ? strrchr(clean, '/') + 1 : clean;

@@ -4,10 +4,12 @@
  * oci-archive or docker-archive, read in place), or the decompressed
  * stream of a file (an ACI, whose ID is the sha512 of its plain tar).
  * Every byte that passes is hashed, so a digest is checked in the same
- * pass that unpacks; on a terminal, a read that lasts over a second shows
- * its progress on stderr.
+ * pass that unpacks, and in a thread of its own, so hashing costs no time
+ * beside decompressing and writing; on a terminal, a read that lasts over
+ * a second shows its progress on stderr.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,7 +25,26 @@
 #include "lib/err.h"
 #include "stage0/stage0.h"
 
+/*
+ * The hasher: the buffers handed to libarchive form a ring; libarchive
+ * is done with one when it asks for the next, the hasher when tail
+ * passes it, and a buffer is filled again only once both are.
+ */
+#define NRING 8
+#define RINGSZ (1 << 16)
+struct hasher {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *buf;
+	size_t len[NRING];
+	unsigned head, tail;	/* filled, hashed */
+	int done;		/* set: the hasher stops once it is idle */
+	int thread;		/* 0: hashing in line */
+};
+
 static la_ssize_t src_cb(struct archive *, void *, const void **);
+static void *hasher_main(void *);
 static la_ssize_t fd_cb(struct archive *, void *, const void **);
 static void progress(struct src *, ssize_t);
 
@@ -41,7 +62,7 @@ src_init(struct src *s, const char *label, int alg)
 {
 	const char *ms = getenv("POD1_PROGRESS_MS");
 
-	memset(s, 0, offsetof(struct src, buf));
+	memset(s, 0, offsetof(struct src, fbuf));
 	s->fd = -1;
 	s->label = label;
 	sha_init(&s->sha, alg);
@@ -93,27 +114,104 @@ fd_cb(struct archive *a, void *cookie, const void **buf)
 	return r;
 }
 
+static void *
+hasher_main(void *arg)
+{
+	struct src *s = arg;
+	struct hasher *h = s->h;
+	unsigned i;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (h->tail == h->head && !h->done)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->tail == h->head)
+			break;
+		i = h->tail % NRING;
+		pthread_mutex_unlock(&h->mu);
+		sha_update(&s->sha, h->buf + (size_t)i * RINGSZ, h->len[i]);
+		pthread_mutex_lock(&h->mu);
+		h->tail++;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
 /* What an archive reader reads: hashed as it passes. */
 static la_ssize_t
 src_cb(struct archive *a, void *cookie, const void **buf)
 {
 	struct src *s = cookie;
+	struct hasher *h;
+	unsigned char *b;
 	la_ssize_t r;
+	unsigned i;
 
+	if (s->h == NULL) {
+		if ((h = calloc(1, sizeof *h)) == NULL ||
+		    (h->buf = malloc((size_t)NRING * RINGSZ)) == NULL)
+			die_sys(111, "unable to allocate");
+		pthread_mutex_init(&h->mu, NULL);
+		pthread_cond_init(&h->cv, NULL);
+		s->h = h;
+		/* without a thread, the hash is made here, in line */
+		h->thread = s->sha.alg && pthread_create(&h->t, NULL,
+		    hasher_main, s) == 0;
+	}
+	h = s->h;
+	pthread_mutex_lock(&h->mu);
+	while (h->head - h->tail >= NRING && h->thread)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	i = h->head % NRING;
+	b = h->buf + (size_t)i * RINGSZ;
 	if (s->up || s->outer) {
-		r = archive_read_data(s->up ? s->up : s->outer, s->buf,
-		    sizeof s->buf);
+		r = archive_read_data(s->up ? s->up : s->outer, b, RINGSZ);
 		if (r < 0 && a != NULL)
 			archive_set_error(a, EIO, "%s",
 			    archive_error_string(s->up ? s->up : s->outer));
 		if (s->outer)
 			progress(s, r);
-		*buf = s->buf;
-	} else
-		r = fd_cb(a, s, buf);
-	if (r > 0)
-		sha_update(&s->sha, *buf, r);
+	} else {
+		do
+			r = read(s->fd, b, RINGSZ);
+		while (r < 0 && errno == EINTR);
+		progress(s, r);
+	}
+	*buf = b;
+	if (r <= 0 || s->sha.alg == 0)
+		return r;
+	if (!h->thread) {
+		sha_update(&s->sha, b, r);
+		return r;
+	}
+	pthread_mutex_lock(&h->mu);
+	h->len[i] = r;
+	h->head++;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
 	return r;
+}
+
+/* Wait for the hasher to be done; the hex digest of what passed. */
+void
+src_sum(struct src *s, char *hex)
+{
+	struct hasher *h = s->h;
+
+	if (s->hex[0] == 0) {
+		if (h && h->thread) {
+			pthread_mutex_lock(&h->mu);
+			h->done = 1;
+			pthread_cond_broadcast(&h->cv);
+			pthread_mutex_unlock(&h->mu);
+			pthread_join(h->t, NULL);
+			h->thread = 0;
+		}
+		sha_hex(&s->sha, s->hex);
+	}
+	memcpy(hex, s->hex, sizeof s->hex);
 }
 
 int
@@ -243,7 +341,15 @@ src_done(struct src *s)
 void
 src_close(struct src *s)
 {
+	char hex[129];
+
 	src_done(s);
+	if (s->h) {
+		src_sum(s, hex);
+		free(s->h->buf);
+		free(s->h);
+		s->h = NULL;
+	}
 	if (s->up)
 		archive_read_free(s->up);
 	if (s->outer)
