@@ -220,6 +220,7 @@ bench: all $(HELPERS)
 	sh bench/run.sh
 	sh bench/svlog.sh
 	sh bench/supervise.sh
+	sh bench/stage0.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(SBINDIR)
