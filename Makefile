@@ -47,6 +47,7 @@ UNIT = \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
+	tests/unit/stage0_flag.t \
 	tests/unit/stage0_path.t \
 	tests/unit/supervise_policy.t \
 	tests/unit/svlog_config.t \
@@ -87,6 +88,7 @@ STAGE1SRC = \
 
 STAGE0SRC = \
 	stage0/stage0.c \
+	stage0/stage0_flag.c \
 	stage0/stage0_fs.c \
 	stage0/stage0_image.c \
 	stage0/stage0_list.c \
@@ -180,6 +182,7 @@ $(HELPERS) $(UNIT): %: %.o lib/libpod1.a
 # unit tests of a program's pure parts link its object
 tests/unit/supervise_policy.t: supervise/supervise_policy.o
 tests/unit/stage0_path.t: stage0/stage0_path.o stage0/stage0_sha.o
+tests/unit/stage0_flag.t: stage0/stage0_flag.o
 
 # svlog's unit tests #include the private sources they test
 tests/unit/svlog_config.t.o: svlog/svlog_config.c

@@ -35,95 +35,42 @@ static long duration(const char *);
 static int cmd_run(struct cli *, int, char **, int);
 static int cmd_run_prepared(struct cli *, int, char **);
 
-/*
- * If argv[*i] is --name=VALUE or --name VALUE, the value (and *i moves
- * past it); else NULL. Go's flag package, which rkt used, takes both.
- */
+/* The value of flag name at argv[*i], or NULL if it is not that flag. */
 static const char *
 flagval(char **argv, int *i, const char *name)
 {
-	const char *a = argv[*i];
-	size_t k = strlen(name);
+	const char *v;
+	int r = flag_value(argv, i, name, &v);
 
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, k) != 0)
-		return NULL;
-	if (a[2 + k] == '=')
-		return a + 3 + k;
-	if (a[2 + k] != 0)
-		return NULL;
-	if (argv[*i + 1] == NULL)
+	if (r < 0)
 		die(100, "--", name, " needs a value");
-	return argv[++*i];
+	return r ? v : NULL;
 }
 
-/* --name, --name=true or --name=false into *v; 1 if it was that flag. */
 static int
 flagbool(char **argv, int i, const char *name, int *v)
 {
-	const char *a = argv[i];
-	size_t k = strlen(name);
-
-	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, k) != 0)
-		return 0;
-	if (a[2 + k] == 0)
-		*v = 1;
-	else if (strcmp(a + 2 + k, "=true") == 0)
-		*v = 1;
-	else if (strcmp(a + 2 + k, "=false") == 0)
-		*v = 0;
-	else
-		return 0;
-	return 1;
+	return flag_bool(argv, i, name, v);
 }
 
 static int
 insecure_parse(const char *s)
 {
-	char *d = strdup(s), *p, *save;
 	int f = 0;
 
-	if (d == NULL)
-		die_sys(111, "unable to allocate");
-	for (p = strtok_r(d, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		if (strcmp(p, "capabilities") == 0)
-			f |= INSECURE_CAPS;
-		else if (strcmp(p, "paths") == 0)
-			f |= INSECURE_PATHS;
-		else if (strcmp(p, "seccomp") == 0)
-			f |= INSECURE_SECCOMP;
-		else if (strcmp(p, "image") == 0)
-			f |= INSECURE_IMAGE;
-		else if (strcmp(p, "all-run") == 0 || strcmp(p, "run-all") == 0)
-			f |= INSECURE_CAPS | INSECURE_PATHS | INSECURE_SECCOMP;
-		else if (strcmp(p, "all") == 0)
-			f |= ~0;
-		else if (strcmp(p, "none") && strcmp(p, "tls") &&
-		    strcmp(p, "http") && strcmp(p, "ondisk") &&
-		    strcmp(p, "pubkey") && strcmp(p, "all-fetch"))
-			die(100, "unknown --insecure-options value: ", p);
-	}
-	free(d);
+	if (flag_insecure(s, &f) < 0)
+		die(100, "unknown word in --insecure-options=", s);
 	return f;
 }
 
-/* "30m", "24h", "0s", "90": seconds. */
 static long
 duration(const char *s)
 {
-	char *e;
-	long v = strtol(s, &e, 10), m = 1;
+	long d = flag_duration(s);
 
-	if (e == s)
-		die(100, "bad duration: ", s);
-	if (*e == 'h')
-		m = 3600;
-	else if (*e == 'm')
-		m = 60;
-	else if (*e == 'd')
-		m = 86400;
-	else if (*e != 's' && *e != 0)
-		die(100, "bad duration: ", s);
-	return v * m;
+	if (d < 0)
+		die(100, "bad duration: ", s, " (like 30m, 24h, 0s)");
+	return d;
 }
 
 static void
@@ -234,8 +181,7 @@ cmd_run(struct cli *c, int argc, char **argv, int run)
 				continue;
 			if (pod_flag(&p, c, argv, &i))
 				continue;
-			if ((v = flagval(argv, &i, "stage1-path")) ||
-			    (v = flagval(argv, &i, "stage1-from-dir")))
+			if ((v = flagval(argv, &i, "stage1-path")))
 				p.stage1 = v;
 			else if ((v = flagval(argv, &i, "volume")))
 				kv_add(&p.volumes, v);

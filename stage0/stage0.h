@@ -38,6 +38,12 @@ void acname_make(const char *, char *, size_t);
 void path_printable(const char *, char *, size_t);
 int uuid_ok(const char *);
 
+/* stage0_flag.c: pure, unit-tested */
+int flag_value(char **, int *, const char *, const char **);
+int flag_bool(char **, int, const char *, int *);
+int flag_insecure(const char *, int *);
+long flag_duration(const char *);
+
 /* stage0_fs.c: file trees through dir fds, never through a symlink */
 int fs_rmtree_at(int, const char *);
 int fs_rmtree(const char *);

@@ -97,6 +97,9 @@ check_manifest(const char *what, const char *buf, size_t len, int insecure)
 			die(100, what, ": manifest: os ", os, " is not linux");
 		(void)arch;
 	}
+	if (json_array_size(json_object_get(m, "dependencies")) > 0)
+		warn(what, ": its dependencies are not fetched: the image must "
+		    "be whole");
 	app = json_object_get(m, "app");
 	if (app && !json_is_null(app)) {
 		if (!json_is_object(app))
@@ -847,10 +850,12 @@ image_get(const char *dir, const char *ref, int insecure, struct image *img)
 	}
 	cleanup_pop();
 	free(tmp);
-	t = fs_join(dir, "cas/key/.new");
-	fs_writefile(t, id, strlen(id));
-	if (rename(t, kpath) < 0)
-		die_sys(111, "unable to rename ", t);
+	/* a temp name of its own: another pod1 may import the same file */
+	t = fs_join(dir, "cas/key/.new.XXXXXX");
+	if ((tfd = mkstemp(t)) < 0 ||
+	    write(tfd, id, strlen(id)) != (ssize_t)strlen(id) ||
+	    close(tfd) < 0 || rename(t, kpath) < 0)
+		die_sys(111, "unable to write ", kpath);
 	free(t);
 	free(kpath);
 	free(real);

@@ -708,6 +708,21 @@ pods_gc(const char *dir, long grace, long expire, int debug)
 		closedir(d);
 		free(q);
 	}
+	/* the work dirs of imports that were killed (SIGKILL, power) */
+	q = fs_join(dir, "cas/tmp");
+	if ((d = opendir(q)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, "unpack.", 7) != 0)
+				continue;
+			pd = fs_join(q, de->d_name);
+			if (stat(pd, &st) == 0 && now - st.st_mtime > 3600 &&
+			    fs_rmtree(pd) < 0)
+				warn_sys("unable to remove ", pd);
+			free(pd);
+		}
+		closedir(d);
+	}
+	free(q);
 	return 0;
 }
 
