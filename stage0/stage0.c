@@ -310,6 +310,16 @@ main(int argc, char **argv)
 	}
 	if (i >= argc)
 		die_usage(USAGE);
+	/* the stage1 runs in the pod dir and overlays name their layers:
+	 * every path must be absolute */
+	if (strcmp(argv[i], "version") != 0) {
+		char *real;
+
+		fs_mkdirs(c.dir, 0700);
+		if ((real = realpath(c.dir, NULL)) == NULL)
+			die_sys(111, "unable to resolve ", c.dir);
+		c.dir = real;
+	}
 	argc -= i;
 	argv += i;
 	if (strcmp(argv[0], "run") == 0 || strcmp(argv[0], "prepare") == 0)

@@ -308,7 +308,7 @@ unpack_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 	ts[1].tv_nsec = archive_entry_mtime_nsec(e);
 	if (path[0] == 0) {
 		/* the target itself: only its metadata */
-		if (type != AE_IFDIR && link == NULL)
+		if (type != AE_IFDIR || link != NULL)
 			unpack_refuse(u->what, entry, "the root is not a dir");
 		return;
 	}
@@ -337,6 +337,8 @@ unpack_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 		if (link[0] == 0)
 			unpack_refuse(u->what, entry,
 			    "hardlink to the target itself");
+		if (strcmp(link, path) == 0)
+			unpack_refuse(u->what, entry, "hardlink to itself");
 		lfd = parent_fd(u, entry, link, 0, &lbase);
 		if (lfd < 0 || fstatat(lfd, lbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			unpack_refuse(u->what, entry,

@@ -6,7 +6,7 @@
 # sentinel tree beside it is the same before and after, the store keeps
 # no half-made tree, and a `pod1 run` of it leaves no pod dir. ACIs with
 # traversal, absolute paths, symlink and hardlink escapes, symlink loops,
-# a symlink put in place of a dir mid-archive; the same escapes across
+# a symlink put in place of a dir mid-archive or of the rootfs itself; the same escapes across
 # OCI layers; garbage, truncated archives, wrong digests (OCI blob,
 # docker diff_id, a pinned ACI ID) and broken manifests. Control: each
 # archive is made by one generator, which also makes a benign twin that
@@ -74,6 +74,9 @@ bad = {
      ent(t, "rootfs/d/ok"), ent(t, "rootfs/d", "l", link=S),
      ent(t, "rootfs/d/pwned")),
  "outside-rootfs": lambda t: ent(t, "elsewhere"),
+ "root-symlink": lambda t: (ent(t, "rootfs", "l", link=S),
+     ent(t, "rootfs/pwned")),
+ "hardlink-self": lambda t: ent(t, "rootfs/hl", "h", link="rootfs/hl"),
 }
 good = lambda t: (ent(t, "rootfs/d", "d"), ent(t, "rootfs/d/ok"),
     ent(t, "rootfs/rel", "l", link="d/ok"), ent(t, "rootfs/hl", "h",
@@ -122,7 +125,7 @@ mkfake "$T/fake.aci"
 
 for h in traversal absolute symlink-abs symlink-rel hardlink-abs \
     hardlink-dotdot hardlink-via-symlink symlink-loop dir-then-symlink \
-    outside-rootfs; do
+    outside-rootfs root-symlink hardlink-self; do
 	gen "$h"
 	case $h in
 	traversal) w="*: refusing entry 'rootfs/../*pwned': '..' in path" ;;
@@ -134,6 +137,8 @@ for h in traversal absolute symlink-abs symlink-rel hardlink-abs \
 	hardlink-via-symlink)
 		w="*: refusing entry 'rootfs/hl': a symlink is in its path" ;;
 	outside-rootfs) w="*: refusing entry 'elsewhere': an ACI holds only*" ;;
+	root-symlink) w="*: refusing entry 'rootfs': the root is not a dir" ;;
+	hardlink-self) w="*: refusing entry 'rootfs/hl': hardlink to itself" ;;
 	esac
 	refused "$h" "$T/img/$h.aci" "$w"
 	# control: the benign twin unpacks, with its links inside

@@ -200,6 +200,14 @@ like "$(err1)" "pod1: fatal: two apps named bb: give one --name=|" \
     "two apps of one name are refused"
 is "$(pods prepare)$(pods run)" 00 "... and leave no pod dir"
 
+# a relative --dir works: pod1 makes every path absolute
+(cd "$T" && "$POD1" --dir=rel run --stage1-path=fake.aci \
+    --uuid-file-save=urel bb.aci >/dev/null 2>&1)
+is "$?" 0 "a relative --dir"
+is "$(sed -n 's/^argv0=//p' "$T/rel/pods/run/$(cat "$T/urel")/fake-run")" \
+    "$T/rel/pods/run/$(cat "$T/urel")/stage1/rootfs/fake/run" \
+    "... and the stage1 gets an absolute argv[0]"
+
 # without overlay: copies
 p1 run --stage1-path="$T/fake.aci" --no-overlay --uuid-file-save="$T/u5" \
     "$T/bb.aci" >/dev/null 2>&1
