@@ -105,6 +105,7 @@ void src_sum(struct src *, char *);
 /* stage0_image.c: images into the store */
 struct image {
 	char id[160];		/* sha512-HEX (ACI) or sha256-HEX */
+	char appcid[160];	/* sha512-HEX, what appc and rkt accept */
 	char *tree;		/* <dir>/cas/tree/deps-<id> */
 	char *manifest;		/* the appc ImageManifest, as text */
 	size_t manifestlen;

@@ -44,7 +44,7 @@ static void layer_unpack(struct layout *, const char *, const char *,
     const char *, int);
 static char *blob_get(struct layout *, const char *, size_t *);
 static json_t *json_parse(const char *, size_t, const char *);
-static char *appc_make(json_t *, const char *, int);
+static char *appc_make(json_t *, const char *, const char *, int);
 static int kind_of(const char *, char **);
 
 static json_t *
@@ -348,6 +348,46 @@ passwd_gid(int rfd, const char *u, char *out, size_t n)
 	free(buf);
 }
 
+/*
+ * appc knows sha512 image IDs only, and rkt refuses a pod manifest with
+ * any other: an OCI or docker image gets the sha512 of the same bytes
+ * its sha256 ID names (the manifest, or the config), as its appc ID.
+ */
+static void
+sha512_of(const void *buf, size_t len, char *id)
+{
+	struct sha s;
+	char hex[129];
+
+	sha_init(&s, SHA512);
+	sha_update(&s, buf, len);
+	sha_hex(&s, hex);
+	snprintf(id, 160, "sha512-%s", hex);
+}
+
+/* An AC Identifier in place: [a-z0-9]+ joined by single [-._~/]. */
+static void
+acident_make(char *name)
+{
+	char *p, *o = name;
+
+	for (p = name; *p; p++) {
+		char c = tolower((unsigned char)*p);
+
+		if (!isalnum((unsigned char)c))
+			c = strchr("._~/", c) ? c : '-';
+		if (!isalnum((unsigned char)c) && (o == name ||
+		    !isalnum((unsigned char)o[-1])))
+			continue;
+		*o++ = c;
+	}
+	while (o > name && !isalnum((unsigned char)o[-1]))
+		o--;
+	*o = 0;
+	if (*name == 0)
+		strcpy(name, "image");
+}
+
 static json_t *
 label(const char *name, const char *value)
 {
@@ -359,7 +399,7 @@ label(const char *name, const char *value)
  * Entrypoint+Cmd, Env, User, WorkingDir and ExposedPorts become the app.
  */
 static char *
-appc_make(json_t *cfg, const char *ref, int rfd)
+appc_make(json_t *cfg, const char *ref, const char *appcid, int rfd)
 {
 	json_t *m, *app, *exec, *env, *ports, *labels, *anns, *c, *x, *v;
 	char name[256], tag[128], user[128], group[128], n[64], *p, *out;
@@ -373,11 +413,7 @@ appc_make(json_t *cfg, const char *ref, int rfd)
 		*p++ = 0;
 		snprintf(tag, sizeof tag, "%s", p);
 	}
-	for (p = name; *p; p++) {
-		*p = tolower((unsigned char)*p);
-		if (!isalnum((unsigned char)*p) && !strchr("._~-/", *p))
-			*p = '-';
-	}
+	acident_make(name);
 	exec = json_array();
 	if ((x = json_object_get(c, "Entrypoint")) && json_is_array(x)) {
 		json_array_foreach(x, i, v)
@@ -430,6 +466,7 @@ appc_make(json_t *cfg, const char *ref, int rfd)
 	snprintf(n, sizeof n, "%zu", nentry);
 	anns = json_array();
 	json_array_append_new(anns, label("pod1/oci-entrypoint", n));
+	json_array_append_new(anns, label("pod1/appc-id", appcid));
 	m = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "acKind", "ImageManifest",
 	    "acVersion", "0.8.11", "name", name, "labels", labels,
 	    "app", app, "annotations", anns);
@@ -460,7 +497,7 @@ oci_unpack(struct layout *L, const char *ref, int tfd, char *id)
 {
 	struct src s;
 	json_t *idx, *ms, *d, *pick = NULL, *man, *cfg, *layers;
-	char *buf, *nm = NULL, want[129];
+	char *buf, *nm = NULL, want[129], appcid[160];
 	const char *digest, *rn, *mt;
 	size_t len, i;
 	int depth, rfd, alg;
@@ -501,6 +538,7 @@ oci_unpack(struct layout *L, const char *ref, int tfd, char *id)
 		mt = jstr(pick, "mediaType");
 		buf = blob_get(L, digest, &len);
 		d = json_parse(buf, len, digest);
+		sha512_of(buf, len, appcid);
 		free(buf);
 		if (mt && strstr(mt, "index")) {
 			idx = d;
@@ -530,7 +568,7 @@ oci_unpack(struct layout *L, const char *ref, int tfd, char *id)
 
 		nm = strdup(b ? b + 1 : L->path);
 	}
-	buf = appc_make(cfg, nm, rfd);
+	buf = appc_make(cfg, nm, appcid, rfd);
 	close(rfd);
 	free(nm);
 	return buf;
@@ -542,7 +580,7 @@ docker_unpack(struct layout *L, const char *ref, int tfd, char *id)
 {
 	struct src s;
 	json_t *mj, *img = NULL, *d, *cfg, *diffs, *tags;
-	char *buf, clean[PATH_MAX], got[129], *nm;
+	char *buf, clean[PATH_MAX], got[129], *nm, appcid[160];
 	const char *cname, *b;
 	size_t len, i, j;
 	int rfd;
@@ -587,6 +625,7 @@ docker_unpack(struct layout *L, const char *ref, int tfd, char *id)
 		    "sha256:", got, ")");
 	snprintf(id, 160, "sha256-%s", got);
 	cfg = json_parse(buf, len, clean);
+	sha512_of(buf, len, appcid);
 	free(buf);
 	diffs = json_object_get(json_object_get(cfg, "rootfs"), "diff_ids");
 	if (json_array_size(diffs) != json_array_size(json_object_get(img,
@@ -605,7 +644,7 @@ docker_unpack(struct layout *L, const char *ref, int tfd, char *id)
 	tags = json_object_get(img, "RepoTags");
 	nm = strdup(json_array_size(tags) ? json_string_value(
 	    json_array_get(tags, 0)) : "docker-image");
-	buf = appc_make(cfg, nm, rfd);
+	buf = appc_make(cfg, nm, appcid, rfd);
 	free(nm);
 	close(rfd);
 	return buf;
@@ -692,7 +731,21 @@ load_tree(const char *dir, const char *id, struct image *img)
 	}
 	snprintf(img->id, sizeof img->id, "%s", id);
 	img->tree = t;
-	img->oci = strstr(img->manifest, "\"pod1/oci-entrypoint\"") != NULL;
+	/* ACIs are sha512; a generated manifest is an OCI or docker image's */
+	img->oci = strncmp(id, "sha256-", 7) == 0;
+	snprintf(img->appcid, sizeof img->appcid, "%s", id);
+	if (img->oci) {
+		json_t *m = json_loadb(img->manifest, img->manifestlen, 0, NULL);
+		json_t *a;
+		size_t i;
+
+		json_array_foreach(json_object_get(m, "annotations"), i, a)
+			if (jstr(a, "name") && jstr(a, "value") &&
+			    strcmp(jstr(a, "name"), "pod1/appc-id") == 0)
+				snprintf(img->appcid, sizeof img->appcid, "%s",
+				    jstr(a, "value"));
+		json_decref(m);
+	}
 	return 0;
 }
 

@@ -177,8 +177,10 @@ app_json(struct pod *p, struct app *a, json_t *im)
 
 			json_array_foreach(json_object_get(im, "annotations"), i,
 			    an)
-				if (strcmp(json_string_value(json_object_get(an,
-				    "name")), "pod1/oci-entrypoint") == 0)
+				if (json_string_value(json_object_get(an,
+				    "value")) && strcmp(json_string_value(
+				    json_object_get(an, "name")),
+				    "pod1/oci-entrypoint") == 0)
 					keep = atoi(json_string_value(
 					    json_object_get(an, "value")));
 		}
@@ -414,7 +416,7 @@ pod_prepare(struct pod *p, int run, char *uuid)
 		json_array_append_new(apps, json_pack(
 		    "{s:s,s:{s:s,s:s,s:O},s:o,s:b,s:o,s:o}", "name", a->name,
 		    "image", "name", json_string_value(json_object_get(im,
-		    "name")), "id", a->img.id, "labels", x ? x : json_array(),
+		    "name")), "id", a->img.appcid, "labels", x ? x : json_array(),
 		    "app", app, "readOnlyRootFS", a->readonly, "mounts", mounts,
 		    "annotations", ann));
 		json_decref(im);

@@ -96,6 +96,18 @@ is "$(jq -c '.apps[1] | [.name, .app.exec, .app.user,
     "pod manifest: OCI args replace Cmd, after the Entrypoint"
 is "$(jq -c '.volumes' "$pm")" "[{\"name\":\"data\",\"kind\":\"host\",\"source\":\"$T\"}]" \
     "pod manifest: --volume"
+# what rkt's appc schema demands of a pod manifest it reads
+is "$(jq -r '[.apps[].image.id | test("^sha512-[0-9a-f]{128}$")] | all' \
+    "$pm")" true "image IDs are sha512, the only kind appc (and rkt) parse"
+mhex=$(jq -r '.manifests[0].digest' "$T/layout/index.json" | cut -d: -f2)
+is "$(jq -r '.apps[1].image.id' "$pm")" \
+    "sha512-$(sha512sum "$T/layout/blobs/sha256/$mhex" | cut -d' ' -f1)" \
+    "an OCI app's appc ID is the sha512 of its manifest blob"
+is "$(jq -r '[.apps[].image.name, .apps[].annotations[].name,
+    .annotations[].name] | map(test("^[a-z0-9]+([-._~/][a-z0-9]+)*$")) |
+    all' "$pm")" true "names are AC Identifiers"
+is "$(jq -r '[.apps[].name | test("^[a-z0-9]+(-[a-z0-9]+)*$")] | all' \
+    "$pm")" true "app names are AC Names"
 ok "the rootfs trees are overlays" [ "$(mounts_under "$P")" -ge 3 ]
 
 # list and status of the exited pod
