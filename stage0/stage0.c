@@ -172,7 +172,8 @@ cmd_run(struct cli *c, int argc, char **argv, int run)
 			if (a && strcmp(argv[i], "--") == 0) {
 				/* the app's args, up to the next --- */
 				a->hasargs = 1;
-				for (i++; i < argc && strcmp(argv[i], "---"); i++)
+				for (i++; i < argc && strcmp(argv[i], "---");
+				    i++)
 					kv_add(&a->args, argv[i]);
 				a = NULL;
 				continue;
@@ -191,7 +192,8 @@ cmd_run(struct cli *c, int argc, char **argv, int run)
 				kv_add(&p.envfiles, v);
 			else if ((v = flagval(argv, &i, "uuid-file-save")))
 				p.uuidfile = v;
-			else if (flagbool(argv, i, "inherit-env", &p.inheritenv))
+			else if (flagbool(argv, i, "inherit-env",
+			    &p.inheritenv))
 				;
 			else if (flagbool(argv, i, "no-overlay", &p.nooverlay))
 				;
@@ -213,7 +215,8 @@ image:
 		a->ref = argv[i];
 	}
 	if (p.napps == 0)
-		die(100, "no image to run: pod1 ", argv[0], " [flags] IMAGE ...");
+		die(100, "no image to run: pod1 ", argv[0],
+		    " [flags] IMAGE ...");
 	p.dir = c->dir;
 	p.debug = c->debug;
 	p.insecure = c->insecure;

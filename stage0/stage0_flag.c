@@ -80,8 +80,8 @@ flag_insecure(const char *s, int *f)
 		else if (IS("all-run") || IS("run-all"))
 			*f |= INSECURE_CAPS | INSECURE_PATHS | INSECURE_SECCOMP;
 		else if (IS("all"))
-			*f |= INSECURE_CAPS | INSECURE_PATHS | INSECURE_SECCOMP |
-			    INSECURE_IMAGE;
+			*f |= INSECURE_CAPS | INSECURE_PATHS |
+			    INSECURE_SECCOMP | INSECURE_IMAGE;
 		else
 			for (known = 0, i = 0; ignored[i]; i++)
 				if (IS(ignored[i]))

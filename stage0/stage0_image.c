@@ -86,7 +86,8 @@ check_manifest(const char *what, const char *buf, size_t len, int insecure)
 	for (i = 0; i < json_array_size(l); i++) {
 		x = json_array_get(l, i);
 		if (!json_is_object(x) || !jstr(x, "name") || !jstr(x, "value"))
-			die(100, what, ": manifest: a label needs name and value");
+			die(100, what, ": manifest: a label needs name and "
+			    "value");
 		if (strcmp(jstr(x, "name"), "os") == 0)
 			os = jstr(x, "value");
 		if (strcmp(jstr(x, "name"), "arch") == 0)
@@ -157,7 +158,8 @@ aci_unpack(const char *file, int tfd, char *id)
 				unpack_refuse(file, clean, "manifest is not a "
 				    "file");
 			if (archive_entry_size(e) > (1 << 20))
-				unpack_refuse(file, clean, "manifest too large");
+				unpack_refuse(file, clean,
+				    "manifest too large");
 			free(man);
 			mlen = archive_entry_size(e);
 			if ((man = malloc(mlen + 1)) == NULL)
@@ -217,7 +219,8 @@ blob_open(struct layout *L, const char *digest, struct src *s,
 		char *p = fs_join(L->path, member);
 
 		if (src_open_file(s, p) < 0)
-			die_sys(100, L->label, ": blob ", digest, " is missing");
+			die_sys(100, L->label, ": blob ", digest,
+			    " is missing");
 		free(p);
 	}
 	return alg;
@@ -277,7 +280,8 @@ layer_unpack(struct layout *L, const char *digest, const char *member,
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN)
-			die(100, what, ": bad archive: ", archive_error_string(a));
+			die(100, what, ": bad archive: ",
+			    archive_error_string(a));
 		if ((why = path_clean(archive_entry_pathname(e), clean,
 		    sizeof clean)) != NULL)
 			unpack_refuse(what, archive_entry_pathname(e), why);
@@ -449,7 +453,8 @@ appc_make(json_t *cfg, const char *ref, const char *appcid, int rfd)
 			snprintf(proto, sizeof proto, "%s", p + 1);
 		snprintf(n, sizeof n, "%ld-%s", port, proto);
 		json_array_append_new(ports, json_pack("{s:s,s:s,s:i,s:i}",
-		    "name", n, "protocol", proto, "port", (int)port, "count", 1));
+		    "name", n, "protocol", proto, "port", (int)port,
+		    "count", 1));
 	}
 	app = json_pack("{s:o,s:s,s:s,s:o,s:o}", "exec", exec, "user", user,
 	    "group", group, "environment", env, "ports", ports);
@@ -618,7 +623,7 @@ docker_unpack(struct layout *L, const char *ref, int tfd, char *id)
 	buf = src_slurp(&s, &len);
 	src_sum(&s, got);
 	src_close(&s);
-	/* the config is named by its digest: <hex>.json or blobs/sha256/<hex> */
+	/* the config is named by its digest: <hex>.json, blobs/sha256/<hex> */
 	b = strrchr(clean, '/') ? strrchr(clean, '/') + 1 : clean;
 	if (strncmp(b, got, 64) != 0 || (b[64] && strcmp(b + 64, ".json")))
 		die(100, L->label, ": config ", clean, ": digest mismatch (got "
@@ -735,10 +740,10 @@ load_tree(const char *dir, const char *id, struct image *img)
 	img->oci = strncmp(id, "sha256-", 7) == 0;
 	snprintf(img->appcid, sizeof img->appcid, "%s", id);
 	if (img->oci) {
-		json_t *m = json_loadb(img->manifest, img->manifestlen, 0, NULL);
-		json_t *a;
+		json_t *m, *a;
 		size_t i;
 
+		m = json_loadb(img->manifest, img->manifestlen, 0, NULL);
 		json_array_foreach(json_object_get(m, "annotations"), i, a)
 			if (jstr(a, "name") && jstr(a, "value") &&
 			    strcmp(jstr(a, "name"), "pod1/appc-id") == 0)

@@ -263,7 +263,9 @@ pod_json(const char *dir, const char *sdir, const char *uuid)
 	pm = json_load_file(b, 0, NULL);
 	free(b);
 	json_array_foreach(json_object_get(pm, "apps"), i, x) {
-		const char *name = json_string_value(json_object_get(x, "name"));
+		const char *name;
+
+		name = json_string_value(json_object_get(x, "name"));
 
 		if (name == NULL)
 			continue;
@@ -275,7 +277,8 @@ pod_json(const char *dir, const char *sdir, const char *uuid)
 			json_object_set_new(a, "exit", json_integer(atoi(b)));
 			free(b);
 		}
-		snprintf(rel, sizeof rel, "rkt/service/%s/supervise/pod1", name);
+		snprintf(rel, sizeof rel, "rkt/service/%s/supervise/pod1",
+		    name);
 		sv = s1file(pd, rel);
 		if (sv && (v = kv_get(sv, "state")) != NULL)
 			json_object_set_new(a, "state", json_stringn(v,
@@ -290,7 +293,8 @@ pod_json(const char *dir, const char *sdir, const char *uuid)
 		json_object_set_new(a, "restarts", json_integer(sv &&
 		    kv_get(sv, "restarts") ? atoi(kv_get(sv, "restarts")) : 0));
 		if (sv && (v = kv_get(sv, "last-exit")) != NULL)
-			json_object_set_new(a, "last-exit", json_integer(atoi(v)));
+			json_object_set_new(a, "last-exit",
+			    json_integer(atoi(v)));
 		if (sv && (v = kv_get(sv, "last-signal")) != NULL &&
 		    atoi(v) > 0)
 			json_object_set_new(a, "last-signal",
@@ -314,9 +318,24 @@ app_status(json_t *a, char *out, size_t n)
 	json_t *e = json_object_get(a, "exit");
 
 	if (e && (!s || strcmp(s, "up") != 0))
-		snprintf(out, n, "exited %lld", (long long)json_integer_value(e));
+		snprintf(out, n, "exited %lld",
+		    (long long)json_integer_value(e));
 	else
 		snprintf(out, n, "%s", s ? s : "-");
+}
+
+/* The app columns of list and status. */
+static void
+app_line(json_t *a)
+{
+	const char *img = json_string_value(json_object_get(a, "image"));
+	char st[48];
+
+	app_status(a, st, sizeof st);
+	printf("%-12s %-28s %-10s %-8lld %s\n",
+	    json_string_value(json_object_get(a, "name")), img ? img : "-", st,
+	    (long long)json_integer_value(json_object_get(a, "restarts")),
+	    json_string_value(json_object_get(a, "log")));
 }
 
 static int
@@ -332,7 +351,7 @@ pods_list(const char *dir, int json, int full, int nolegend)
 	json_t *all = json_array(), *p, *a;
 	DIR *d;
 	struct dirent *de;
-	char *q, **u = NULL, *s, st[48], ag[32], pid[32], when[32];
+	char *q, **u = NULL, *s, ag[32], pid[32], when[32];
 	size_t n, i, j;
 	int k;
 
@@ -344,7 +363,8 @@ pods_list(const char *dir, int json, int full, int nolegend)
 				if (uuid_ok(de->d_name)) {
 					u = realloc(u, (n + 1) * sizeof *u);
 					if (u == NULL)
-						die_sys(111, "unable to allocate");
+						die_sys(111,
+						    "unable to allocate");
 					u[n++] = strdup(de->d_name);
 				}
 			closedir(d);
@@ -352,7 +372,8 @@ pods_list(const char *dir, int json, int full, int nolegend)
 		if (n > 0)
 			qsort(u, n, sizeof *u, uuidcmp);
 		for (i = 0; i < n; i++) {
-			json_array_append_new(all, pod_json(dir, sdirs[k], u[i]));
+			json_array_append_new(all,
+			    pod_json(dir, sdirs[k], u[i]));
 			free(u[i]);
 		}
 		free(q);
@@ -367,8 +388,8 @@ pods_list(const char *dir, int json, int full, int nolegend)
 	}
 	if (!nolegend)
 		printf("%-*s %-15s %-7s %-5s %-12s %-28s %-10s %-8s %s\n",
-		    full ? 36 : 8, "UUID", "STATE", "PID", "AGE", "APP", "IMAGE",
-		    "STATUS", "RESTARTS", "LOG");
+		    full ? 36 : 8, "UUID", "STATE", "PID", "AGE", "APP",
+		    "IMAGE", "STATUS", "RESTARTS", "LOG");
 	json_array_foreach(all, i, p) {
 		const char *started = json_string_value(json_object_get(p,
 		    "started"));
@@ -392,16 +413,10 @@ pods_list(const char *dir, int json, int full, int nolegend)
 		    json_string_value(json_object_get(p, "state")), pid, ag);
 		json_array_foreach(json_object_get(p, "apps"), j, a) {
 			if (j > 0)
-				printf("%-*s %-15s %-7s %-5s", full ? 36 : 8, "",
-				    "", "", "");
-			app_status(a, st, sizeof st);
-			printf(" %-12s %-28s %-10s %-8lld %s\n",
-			    json_string_value(json_object_get(a, "name")),
-			    json_string_value(json_object_get(a, "image")) ?
-			    json_string_value(json_object_get(a, "image")) : "-",
-			    st, (long long)json_integer_value(json_object_get(a,
-			    "restarts")), json_string_value(json_object_get(a,
-			    "log")));
+				printf("%-*s %-15s %-7s %-5s",
+				    full ? 36 : 8, "", "", "", "");
+			putchar(' ');
+			app_line(a);
 		}
 		if (json_array_size(json_object_get(p, "apps")) == 0)
 			printf("\n");
@@ -414,7 +429,7 @@ pods_list(const char *dir, int json, int full, int nolegend)
 int
 pods_status(const char *dir, const char *prefix, int json)
 {
-	char *sdir, *uuid, *s, st[48];
+	char *sdir, *uuid, *s;
 	json_t *p, *a;
 	size_t i;
 
@@ -448,13 +463,7 @@ pods_status(const char *dir, const char *prefix, int json)
 	printf("\n%-12s %-28s %-10s %-8s %s\n", "APP", "IMAGE", "STATUS",
 	    "RESTARTS", "LOG");
 	json_array_foreach(json_object_get(p, "apps"), i, a) {
-		app_status(a, st, sizeof st);
-		printf("%-12s %-28s %-10s %-8lld %s\n",
-		    json_string_value(json_object_get(a, "name")),
-		    json_string_value(json_object_get(a, "image")) ?
-		    json_string_value(json_object_get(a, "image")) : "-", st,
-		    (long long)json_integer_value(json_object_get(a,
-		    "restarts")), json_string_value(json_object_get(a, "log")));
+		app_line(a);
 	}
 	json_decref(p);
 	free(uuid);
@@ -495,7 +504,8 @@ pods_enter(const char *dir, const char *prefix, const char *app, char **cmd,
 		free(p);
 		apps = json_object_get(pm, "apps");
 		if (json_array_size(apps) != 1)
-			die(100, "pod ", uuid, " has several apps: give --app=");
+			die(100, "pod ", uuid,
+			    " has several apps: give --app=");
 		appname = strdup(json_string_value(json_object_get(
 		    json_array_get(apps, 0), "name")));
 		json_decref(pm);
@@ -699,7 +709,8 @@ pods_gc(const char *dir, long grace, long expire, int debug)
 			pd = fs_join(q, de->d_name);
 			/* the rename into the garbage dir set the ctime */
 			if (stat(pd, &st) == 0 && now - st.st_ctime >= grace) {
-				printf("garbage collecting pod %s\n", de->d_name);
+				printf("garbage collecting pod %s\n",
+				    de->d_name);
 				delete_pod(dir, sdirs[k], de->d_name, k == 3,
 				    debug);
 			}

@@ -103,7 +103,8 @@ digest_parse(const char *s, int *alg, char *hex)
 		return -1;
 	s += 7;
 	for (i = 0; s[i]; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+		if (!isxdigit((unsigned char)s[i]) ||
+		    isupper((unsigned char)s[i]))
 			return -1;
 	if (i != want)
 		return -1;

@@ -175,8 +175,9 @@ app_json(struct pod *p, struct app *a, json_t *im)
 		if (a->img.oci) {
 			json_t *an;
 
-			json_array_foreach(json_object_get(im, "annotations"), i,
-			    an)
+			json_t *ans = json_object_get(im, "annotations");
+
+			json_array_foreach(ans, i, an)
 				if (json_string_value(json_object_get(an,
 				    "value")) && strcmp(json_string_value(
 				    json_object_get(an, "name")),
@@ -416,7 +417,8 @@ pod_prepare(struct pod *p, int run, char *uuid)
 		json_array_append_new(apps, json_pack(
 		    "{s:s,s:{s:s,s:s,s:O},s:o,s:b,s:o,s:o}", "name", a->name,
 		    "image", "name", json_string_value(json_object_get(im,
-		    "name")), "id", a->img.appcid, "labels", x ? x : json_array(),
+		    "name")), "id", a->img.appcid, "labels",
+		    x ? x : json_array(),
 		    "app", app, "readOnlyRootFS", a->readonly, "mounts", mounts,
 		    "annotations", ann));
 		json_decref(im);

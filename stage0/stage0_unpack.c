@@ -152,7 +152,8 @@ parent_fd(struct unpack *u, const char *entry, const char *path, int create,
 		    O_CLOEXEC);
 		if (nfd < 0 && errno == ENOENT && create > 0) {
 			if (mkdirat(fd, p, 0755) < 0 && errno != EEXIST)
-				die_sys(111, u->what, ": unable to mkdir ", dir);
+				die_sys(111, u->what, ": unable to mkdir ",
+				    dir);
 			if (u->oci)
 				seen_add(u, dir);
 			nfd = openat(fd, p, O_RDONLY | O_DIRECTORY |
@@ -235,8 +236,8 @@ write_data(struct unpack *u, struct archive *a, int fd, const char *entry)
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN)
-			die(100, u->what, ": unable to read entry ", entry, ": ",
-			    archive_error_string(a));
+			die(100, u->what, ": unable to read entry ", entry,
+			    ": ", archive_error_string(a));
 		/* sparse files come as blocks with holes between */
 		if (off != end && lseek(fd, off, SEEK_SET) < 0)
 			die_sys(111, u->what, ": unable to seek in ", entry);
@@ -246,7 +247,8 @@ write_data(struct unpack *u, struct archive *a, int fd, const char *entry)
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w < 0)
-				die_sys(111, u->what, ": unable to write ", entry);
+				die_sys(111, u->what, ": unable to write ",
+				    entry);
 			buf = (const char *)buf + w;
 			len -= w;
 			end += w;
@@ -269,7 +271,8 @@ opaque(struct unpack *u, int dfd, const char *dir, const char *entry)
 	if (fd < 0 || (d = fdopendir(fd)) == NULL)
 		die_sys(111, u->what, ": unable to read dir of ", entry);
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		p = dir[0] ? fs_join(dir, de->d_name) : strdup(de->d_name);
 		if (p == NULL)
@@ -340,11 +343,13 @@ unpack_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 		if (strcmp(link, path) == 0)
 			unpack_refuse(u->what, entry, "hardlink to itself");
 		lfd = parent_fd(u, entry, link, 0, &lbase);
-		if (lfd < 0 || fstatat(lfd, lbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (lfd < 0 ||
+		    fstatat(lfd, lbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			unpack_refuse(u->what, entry,
 			    "hardlink to a file not in the target");
 		if (S_ISDIR(st.st_mode))
-			unpack_refuse(u->what, entry, "hardlink to a directory");
+			unpack_refuse(u->what, entry,
+			    "hardlink to a directory");
 		/* parent_fd may have moved the cache: ask again */
 		lfd = dup(lfd);
 		dfd = parent_fd(u, entry, path, 1, &base);
@@ -376,8 +381,8 @@ unpack_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 			die_sys(111, "unable to allocate");
 		return;
 	case AE_IFREG:
-		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			die_sys(111, u->what, ": unable to create ", entry);
 		write_data(u, a, fd, entry);
@@ -392,14 +397,16 @@ unpack_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 		if (archive_entry_symlink(e) == NULL)
 			unpack_refuse(u->what, entry, "symlink without target");
 		if (symlinkat(archive_entry_symlink(e), dfd, base) < 0)
-			die_sys(111, u->what, ": unable to make symlink ", entry);
+			die_sys(111, u->what, ": unable to make symlink ",
+			    entry);
 		fchownat(dfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
 		utimensat(dfd, base, ts, AT_SYMLINK_NOFOLLOW);
 		return;
 	case AE_IFCHR:
 	case AE_IFBLK:
 	case AE_IFIFO:
-		if (mknodat(dfd, base, type | mode, archive_entry_rdev(e)) < 0) {
+		if (mknodat(dfd, base, type | mode,
+		    archive_entry_rdev(e)) < 0) {
 			warn_sys(u->what, ": skipping ", entry);
 			return;
 		}
@@ -440,8 +447,8 @@ unpack_end(struct unpack *u)
 		if (fd >= 0) {
 			if (fchown(fd, f->uid, f->gid) < 0 ||
 			    fchmod(fd, f->mode) < 0)
-				die_sys(111, u->what, ": unable to set the mode of ",
-				    f->path);
+				die_sys(111, u->what, ": unable to set the "
+				    "mode of ", f->path);
 			futimens(fd, f->ts);
 			close(fd);
 		}
