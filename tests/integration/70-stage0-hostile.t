@@ -186,7 +186,8 @@ id=$("$POD1" --dir="$D" image import "$T/img/man-os-ok.aci@sha512-$good")
 is "$id" "sha512-$good" "control: the right ID imports"
 "$POD1" --dir="$D" image rm "$id" >/dev/null
 
-# OCI: layers made here; hostile ones escape across layers
+# OCI: layers made here; hostile ones escape across layers, or are
+# garbage or cut short (with digests that match)
 ocigen() {
 	python3 - "$T/oci-$1" "$S" "$1" <<'EOF'
 import gzip, hashlib, io, json, os, sys, tarfile
@@ -221,6 +222,12 @@ L2 = {"cross-layer-symlink": [("evil/pwned", "f", None)],
       "ok": [("bin/y", "f", None)]}
 lie = name == "blob-digest"
 layers = [layer(L1), layer(L2.get(name, L2["ok"]), lie)]
+if name in ("layer-garbage", "layer-truncated"):
+    z = os.urandom(5000) if name == "layer-garbage" else \
+        open(out + "/blobs/" + layers[1]["digest"].replace(":", "/"),
+        "rb").read()[:-30]
+    layers[1] = {"mediaType": layers[1]["mediaType"], "digest": blob(z),
+        "size": len(z)}
 cfg = json.dumps({"architecture": "amd64", "os": "linux",
     "config": {"Cmd": ["/bin/x"]},
     "rootfs": {"type": "layers", "diff_ids": []}}).encode()
@@ -234,7 +241,8 @@ json.dump({"schemaVersion": 2, "manifests": [{"mediaType":
 open(out + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
 EOF
 }
-for o in cross-layer-symlink whiteout-dotdot blob-digest manifest-digest; do
+for o in cross-layer-symlink whiteout-dotdot blob-digest manifest-digest \
+    layer-garbage layer-truncated; do
 	ocigen "$o"
 	case $o in
 	cross-layer-symlink)
@@ -242,6 +250,8 @@ for o in cross-layer-symlink whiteout-dotdot blob-digest manifest-digest; do
 	whiteout-dotdot) w="*: layer sha256:*: refusing entry '.wh../*': '..' in path" ;;
 	blob-digest) w="*: blob sha256:*: digest mismatch (got sha256:*)" ;;
 	manifest-digest) w="*: blob sha256:*: digest mismatch (got sha256:*)" ;;
+	layer-garbage) w="*: layer sha256:*: *" ;;
+	layer-truncated) w="*: layer sha256:*: *" ;;
 	esac
 	refused "OCI $o" "$T/oci-$o" "$w"
 done
