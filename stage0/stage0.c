@@ -297,6 +297,8 @@ main(int argc, char **argv)
 	umask(022);
 	/* what the caller leaked is not the stage1's: only the lock goes */
 	fd_closefrom(3);
+	/* ^C in an unpack removes what it made; exec resets the handlers */
+	cleanup_signals();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = flagval(argv, &i, "dir")))
 			c.dir = v;

@@ -57,6 +57,8 @@ char *fs_join(const char *, const char *);
 char *fs_join3(const char *, const char *, const char *);
 void cleanup_push(const char *);
 void cleanup_pop(void);
+void cleanup_signals(void);
+void cleanup_check(void);
 
 /* stage0_unpack.c: one archive's entries into a dir fd */
 struct unpack {

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -25,16 +26,20 @@
 static int rmtree_fd(int, dev_t);
 static void copy_at(int, int, const char *, const char *);
 static void cleanup_run(void);
+static void on_signal(int);
 
 /*
  * What to remove if stage0 exits before it is done: die() calls exit(),
- * so an atexit hook sees these. The one file-scope variable of stage0
- * besides err_prog; it exists because every error path ends in die().
+ * so an atexit hook sees these; and a signal that would end stage0 is
+ * only noted, for the next cleanup_check() to die. The file-scope
+ * variables of stage0 besides err_prog, because every error path ends
+ * in die() and a signal handler can only set a flag.
  */
 static struct {
 	char *path[8];
 	int n, hooked;
 } pending;
+static volatile sig_atomic_t caught;
 
 static int
 rmtree_fd(int fd, dev_t dev)
@@ -208,6 +213,7 @@ copy_at(int sfd, int dfd, const char *name, const char *top)
 	DIR *d;
 	struct dirent *de;
 
+	cleanup_check();
 	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		die_sys(111, "unable to stat ", top, "/", name);
 	ts[0] = st.st_atim;
@@ -368,6 +374,44 @@ cleanup_push(const char *path)
 		die(111, "too many pending dirs");
 	if ((pending.path[pending.n++] = strdup(path)) == NULL)
 		die_sys(111, "unable to allocate");
+}
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+/*
+ * INT, TERM and HUP end stage0 through die(), which cleans up; a signal
+ * the caller ignores (nohup, a background job's INT) stays ignored.
+ */
+void
+cleanup_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
+/* Die if a signal came: the loops that take time call this. */
+void
+cleanup_check(void)
+{
+	char n[4];
+
+	if (caught == 0)
+		return;
+	snprintf(n, sizeof n, "%d", (int)caught);
+	die(128 + caught, "stopped by signal ", n);
 }
 
 /* The last pushed dir is done: keep it. */

@@ -490,6 +490,7 @@ pods_enter(const char *dir, const char *prefix, const char *app, char **cmd,
 	for (tries = 0; (pid = pod_pid(pd)) < 0 && tries < 100; tries++) {
 		if (pod_locked(pd) != 1)
 			die(100, "pod ", uuid, " is not running");
+		cleanup_check();
 		usleep(100000);
 	}
 	if (pid < 0)

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -106,9 +107,10 @@ fd_cb(struct archive *a, void *cookie, const void **buf)
 	ssize_t r;
 
 	(void)a;
-	do
+	do {
+		cleanup_check();
 		r = read(s->fd, s->fbuf, sizeof s->fbuf);
-	while (r < 0 && errno == EINTR);
+	} while (r < 0 && errno == EINTR);
 	*buf = s->fbuf;
 	progress(s, r);
 	return r;
@@ -147,6 +149,7 @@ src_cb(struct archive *a, void *cookie, const void **buf)
 	unsigned char *b;
 	la_ssize_t r;
 	unsigned i;
+	sigset_t all, old;
 
 	if (s->h == NULL) {
 		if ((h = calloc(1, sizeof *h)) == NULL ||
@@ -155,11 +158,18 @@ src_cb(struct archive *a, void *cookie, const void **buf)
 		pthread_mutex_init(&h->mu, NULL);
 		pthread_cond_init(&h->cv, NULL);
 		s->h = h;
-		/* without a thread, the hash is made here, in line */
+		/*
+		 * Without a thread, the hash is made here, in line. The
+		 * thread takes no signal: they must interrupt our reads.
+		 */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
 		h->thread = s->sha.alg && pthread_create(&h->t, NULL,
 		    hasher_main, s) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 	h = s->h;
+	cleanup_check();
 	pthread_mutex_lock(&h->mu);
 	while (h->head - h->tail >= NRING && h->thread)
 		pthread_cond_wait(&h->cv, &h->mu);
@@ -174,9 +184,10 @@ src_cb(struct archive *a, void *cookie, const void **buf)
 		if (s->outer)
 			progress(s, r);
 	} else {
-		do
+		do {
+			cleanup_check();
 			r = read(s->fd, b, RINGSZ);
-		while (r < 0 && errno == EINTR);
+		} while (r < 0 && errno == EINTR);
 		progress(s, r);
 	}
 	*buf = b;

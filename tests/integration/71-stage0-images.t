@@ -10,7 +10,7 @@
 # lower layers put there (control: the same layers without them keep
 # it). A second import of the same file is not unpacked again (control:
 # a changed file is). Unpacking shows progress on a terminal and nothing
-# when stderr is not one.
+# when stderr is not one. An import stopped by TERM removes what it made.
 # shellcheck source=tests/lib.sh
 . "${0%/*}/../lib.sh"
 . "${0%/*}/../stage0.sh"
@@ -157,6 +157,33 @@ like "$("$POD1" --dir="$D" image list | tr '\n' '|')" \
     "ID *NAME *IMPORTED|*sha512-*example.com/bb*" "image list: a table"
 quiet "$POD1" --dir="$D" image rm "$id2"
 ok "image rm removes the tree" [ ! -e "$(tree "$id2")" ]
+
+# interrupted: an import fed through a fifo, half written, gets TERM
+# once its work dir holds the first files (INT, which a shell's
+# background job ignores, is caught the same way on a terminal); it
+# leaves no work dir and no tree
+n=$(ls "$D/cas/tree" | wc -l)
+mkfifo "$T/fifo"
+"$POD1" --dir="$D" image import "aci:$T/fifo" >/dev/null 2>"$T/err" &
+ipid=$!
+exec 3>"$T/fifo"
+head -c 1500000 "$T/bb.aci" >&3
+began() {
+	ls -d "$D"/cas/tmp/unpack.*/rootfs/bin >/dev/null 2>&1
+}
+ok "interrupt: the import began" wait_for 10 began
+kill -TERM "$ipid"
+wait "$ipid"
+is "$?" 143 "interrupt: pod1 exits 128+TERM"
+exec 3>&-
+like "$(err1)" "pod1: fatal: stopped by signal 15|" "interrupt: one line"
+is "$(ls "$D/cas/tmp" | wc -l)" 0 "interrupt: no work dir left"
+is "$(ls "$D/cas/tree" | wc -l)" "$n" "interrupt: no tree added"
+"$POD1" --dir="$D" image import "aci:$T/fifo" >/dev/null 2>"$T/err" &
+ipid=$!
+cat "$T/bb.aci" >"$T/fifo"
+wait "$ipid"
+is "$?" 0 "control: the same import, not interrupted, ends well"
 
 # progress: on a terminal only (the threshold lowered to 0 ms)
 rm -rf "$D"
