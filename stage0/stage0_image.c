@@ -686,7 +686,9 @@ kind_of(const char *path, char **why)
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			*why = strdup(archive_error_string(a));
+			if (asprintf(why, "%s: %s", n ? "bad archive" :
+			    "not an image", archive_error_string(a)) < 0)
+				die_sys(111, "unable to allocate");
 			break;
 		}
 		n++;
