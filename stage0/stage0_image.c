@@ -680,7 +680,7 @@ kind_of(const char *path, char **why)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK)
-		die(100, path, ": ", archive_error_string(a));
+		die(100, path, ": not an image: ", archive_error_string(a));
 	while (k == 0) {
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
