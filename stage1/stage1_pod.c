@@ -60,7 +60,9 @@ s1_path(char *buf, size_t len, const char *fmt, ...)
 static int
 bad(char *err, size_t len, const char *path, const char *a, const char *b)
 {
-	snprintf(err, len, "%s: %s%s", path, a, b ? b : "");
+	/* "apps[0]" and ".name: ..." make "apps[0].name: ..." */
+	snprintf(err, len, "%s%s%s%s", path, *a == '.' ? "" : ": ", a,
+	    b ? b : "");
 	return -1;
 }
 
