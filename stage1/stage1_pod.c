@@ -513,8 +513,9 @@ db_lookup(int rootfd, const char *db, const char *name, int field,
 		if (line == 0 || *line < '0' || *line > '9')
 			break;
 		*id = strtoul(line, &end, 10);
+		i = *end == ':' || *end == 0 ? 0 : -1;
 		free(buf);
-		return *end == ':' || *end == 0 ? 0 : -1;
+		return i;
 	}
 	free(buf);
 	return -1;
@@ -703,7 +704,9 @@ pod_load(struct pod *pod, const struct flags *f)
 	    (text = slurp_at(dfd, "pod", &n)) == 0)
 		die_sys(S1_FAIL, "unable to read ", pod->dir, "/pod");
 	fd_close(dfd);
-	if (pod_parse(pod, text, n, err, sizeof err) < 0)
+	i = pod_parse(pod, text, n, err, sizeof err);
+	free(text);
+	if (i < 0)
 		die(S1_FAIL, "bad pod manifest: ", pod->dir, "/pod: ", err);
 	for (i = 0; i < pod->nvols; i++)
 		if (pod->vols[i].host && (dfd = host_source(
@@ -728,6 +731,7 @@ pod_load(struct pod *pod, const struct flags *f)
 			    je.line, je.column, je.text);
 			die(S1_FAIL, "bad image manifest: ", path, ": ", err);
 		}
+		a->image = img;
 		sec = json_object_get(img, "app");
 		japp = json_object_get(json_array_get(json_object_get(
 		    pod->manifest, "apps"), i), "app");
