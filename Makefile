@@ -11,6 +11,7 @@ BIN = \
 
 LIBSRC = \
 	lib/err.c \
+	lib/errname.c \
 	lib/fd.c \
 	lib/fmt.c \
 	lib/kv.c \
@@ -25,6 +26,7 @@ HDR = \
 	exec/exec.h \
 	init/init.h \
 	lib/err.h \
+	lib/errname.h \
 	lib/fd.h \
 	lib/fmt.h \
 	lib/kv.h \

@@ -31,6 +31,7 @@
 
 static int load(struct xconf *, const char *);
 static void enter_root(struct xconf *);
+static void oom_adj(struct xconf *);
 static void spawn_wait(struct xconf *, char **, const char *);
 static void exec_app(struct xconf *, char **) __attribute__((noreturn));
 static void write_status(struct xconf *, int);
@@ -81,6 +82,23 @@ load(struct xconf *c, const char *svdir)
 	}
 	fd_close(dfd);
 	return sfd;
+}
+
+/* oom-score-adj, for the app and all it forks; through our own /proc */
+static void
+oom_adj(struct xconf *c)
+{
+	char num[FMT_ULONG];
+	int fd;
+
+	if (c->oom == EXEC_NOOOM)
+		return;
+	num[fmt_int(num, c->oom)] = 0;
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || fd_write_all(fd, num, strlen(num)) < 0)
+		die_sys(111, "unable to set oom_score_adj ", num, " for ",
+		    c->name);
+	fd_close(fd);
 }
 
 static void
@@ -194,6 +212,7 @@ do_run(const char *svdir, char **cmd)
 		die(100, "no command in ", c.dir, "/argv");
 	cg_apply(&c, sfd);
 	fd_close(sfd);
+	oom_adj(&c);
 	enter_root(&c);
 	if (cmd == 0 && c.prestart)
 		spawn_wait(&c, c.prestart, "pre-start");
@@ -246,6 +265,7 @@ do_finish(int argc, char **argv)
 		exit(0);
 	if (c.poststop[0] == 0)
 		die(100, "empty ", c.dir, "/post-stop");
+	oom_adj(&c);
 	enter_root(&c);
 	priv_apply(&c);
 	exec_app(&c, c.poststop);
