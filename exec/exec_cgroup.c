@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exec/exec.h"
@@ -240,7 +241,9 @@ cg_set(struct xconf *c, int ctl, const char *leaf)
 			die(111, "no ", cg_ctl[ctl], " controller for ",
 			    c->name, "'s ", cg_v2file[ctl], " limit");
 		v1 = 1;
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		/* one a run left is made anew, for fresh OOM counters */
+		if (mkdir(dir, 0755) < 0 && (errno != EEXIST ||
+		    (rmdir(dir) == 0 && mkdir(dir, 0755) < 0)))
 			die_sys(111, "unable to make ", dir);
 	}
 	switch (ctl) {
@@ -307,10 +310,11 @@ cg_finish(struct xconf *c, int sfd, int st)
 {
 	static const char *const events[2] = { "memory.events",
 		"memory.oom_control" };
+	struct timespec tick = { 0, 10000000 };
 	unsigned long long n;
 	const char *v;
 	char *leaf, *dir, *f, *t, *e;
-	int i, k;
+	int i, k, r;
 
 	if (c->memory_max < 0 && c->pids_max < 0 && c->cpu_max < 0)
 		return;
@@ -336,10 +340,17 @@ cg_finish(struct xconf *c, int sfd, int st)
 		free(t);
 		break;
 	}
+	/*
+	 * The app's last processes may be dying still (a TERMed tree): give
+	 * them a second. One that stays is left, for the next run to use.
+	 */
 	for (i = 0; i < CG_N; i++) {
 		if ((dir = cg_v1(leaf, i)) == 0)
 			continue;
-		if (rmdir(dir) < 0 && errno != ENOENT && errno != EBUSY)
+		for (k = 0; (r = rmdir(dir)) < 0 && errno == EBUSY && k < 100;
+		    k++)
+			nanosleep(&tick, 0);
+		if (r < 0 && errno != ENOENT && errno != EBUSY)
 			warn_sys("unable to remove ", dir);
 		free(dir);
 	}

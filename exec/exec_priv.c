@@ -251,11 +251,11 @@ priv_seccomp(struct xconf *c)
 			;
 		if (*e)
 			*e++ = 0;
-		if ((nr = priv_sysno(c, p)) < 0)
-			continue;
+		/* a call only the 32-bit ABIs have: for them, if it can */
+		nr = priv_sysno(c, p);
 		r = seccomp_rule_add(ctx, retain ? SCMP_ACT_ALLOW : action,
 		    nr, 0);
-		if (r < 0 && r != -EEXIST && (errno = -r))
+		if (r < 0 && r != -EEXIST && nr >= 0 && (errno = -r))
 			die_sys(111, "unable to filter ", p, " for ", c->name);
 	}
 	/* whatever the list: the app can be started, and can end */
