@@ -114,9 +114,9 @@ enter_root(struct xconf *c)
 }
 
 /*
- * Find argv[0] in the env's PATH, inside the root, the way execvp does:
- * a name without a slash tries each PATH dir in turn, EACCES is
- * remembered and the search goes on. Never returns.
+ * Load the seccomp filter, then find argv[0] in the env's PATH, inside
+ * the root, the way execvp does: a name without a slash tries each PATH
+ * dir in turn, EACCES is remembered and the search goes on. Never returns.
  */
 static void
 exec_app(struct xconf *c, char **argv)
@@ -127,6 +127,8 @@ exec_app(struct xconf *c, char **argv)
 	int i, eacces = 0;
 
 	if (strchr(argv[0], '/')) {
+		if (c->seccomp)
+			priv_seccomp(c);
 		execve(argv[0], argv, c->env);
 		die_sys(errno == ENOENT ? 127 : 126, "unable to run ", argv[0],
 		    " for ", c->name);
@@ -138,6 +140,9 @@ exec_app(struct xconf *c, char **argv)
 	buf = malloc(strlen(path) + n + 2);
 	if (buf == 0)
 		die_sys(111, "unable to allocate memory");
+	/* from here on, only execve: the filter may allow nothing else */
+	if (c->seccomp)
+		priv_seccomp(c);
 	for (p = path; *p; p = *e ? e + 1 : e) {
 		e = strchr(p, ':');
 		if (e == 0)
@@ -154,6 +159,7 @@ exec_app(struct xconf *c, char **argv)
 		else if (errno != ENOENT && errno != ENOTDIR)
 			die_sys(126, "unable to run ", buf, " for ", c->name);
 	}
+	free(buf);
 	if (eacces) {
 		errno = EACCES;
 		die_sys(126, "unable to run ", argv[0], " for ", c->name);

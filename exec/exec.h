@@ -50,6 +50,7 @@ int conf_rlimit_resource(int, const char **);
 /* exec_priv.c: everything done per process, after chroot */
 void priv_apply(struct xconf *);
 void priv_rlimits(struct xconf *);
+void priv_seccomp(struct xconf *);
 
 /* exec_cgroup.c */
 void cg_apply(struct xconf *, int);

@@ -2,9 +2,9 @@
 /*
  * What each process of the app gets on its own, after the chroot and just
  * before its exec: rlimits, the bounding set, groups, gid and uid, the
- * working dir, capabilities, no_new_privs and the seccomp filter, in that
- * order. The filter comes last so that our own system calls are not
- * subject to it; loading one needs CAP_SYS_ADMIN or no_new_privs, so when
+ * working dir, capabilities, no_new_privs and (priv_seccomp, just before
+ * the exec) the seccomp filter, in that order. The filter comes last so
+ * that our own system calls are not subject to it; loading one needs CAP_SYS_ADMIN or no_new_privs, so when
  * the app is not to keep CAP_SYS_ADMIN we hold it in the permitted and
  * effective sets until the exec, which drops it: it is in neither the
  * bounding set (root) nor the ambient set (any other user).
@@ -35,7 +35,6 @@ static unsigned long long priv_capmask(struct xconf *, char *, const char *);
 static void priv_bound(struct xconf *, unsigned long long);
 static void priv_caps(struct xconf *, unsigned long long, unsigned long long,
     unsigned long long);
-static void priv_seccomp(struct xconf *);
 static int priv_sysno(struct xconf *, const char *);
 
 void
@@ -195,7 +194,7 @@ priv_sysno(struct xconf *c, const char *name)
  * number, or kill: SIGSYS) on its first line, then system call names. The
  * filter covers the 32-bit ABIs too, so int 0x80 is no way around it.
  */
-static void
+void
 priv_seccomp(struct xconf *c)
 {
 	static const char *const always[] = { "execve", "exit", "exit_group" };
@@ -269,7 +268,10 @@ priv_seccomp(struct xconf *c)
 	r = seccomp_load(ctx);
 	if (r < 0 && (errno = -r))
 		die_sys(111, "unable to load the seccomp filter of ", c->name);
-	seccomp_release(ctx);
+	/*
+	 * No seccomp_release: the exec frees it, and free() could make a
+	 * call the filter forbids (a sanitizer's allocator does).
+	 */
 }
 
 void
@@ -311,6 +313,5 @@ priv_apply(struct xconf *c)
 		priv_caps(c, keep, amb, hold);
 	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_sys(111, "unable to set no_new_privs for ", c->name);
-	if (c->seccomp)
-		priv_seccomp(c);
+	/* the filter is exec_app's to load, after its last allocation */
 }

@@ -49,7 +49,8 @@ arg_int(const char *s)
 int
 main(int argc, char **argv)
 {
-	int fd = -1, r, a;
+	json_t *j[3] = { 0, 0, 0 };
+	int fd = -1, r, a, i;
 
 	err_prog = "pod1-stage1";
 	if (argc < 2)
@@ -61,16 +62,21 @@ main(int argc, char **argv)
 		if (a == 3 && (fd = open(argv[2], O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) < 0)
 			die_sys(111, "unable to open ", argv[2]);
-		r = isol_app(fd, argv[a], arg_json(argc, argv, a + 2),
-		    arg_json(argc, argv, a + 3), arg_json(argc, argv, a + 4),
+		for (i = 0; i < 3; i++)
+			j[i] = arg_json(argc, argv, a + 2 + i);
+		r = isol_app(fd, argv[a], j[0], j[1], j[2],
 		    arg_int(argv[a + 1]));
 	} else if (strcmp(argv[1], "sysctl") == 0 && argc == 5) {
-		r = isol_sysctl(arg_json(argc, argv, 2), argv[3],
-		    arg_int(argv[4]));
+		j[0] = arg_json(argc, argv, 2);
+		r = isol_sysctl(j[0], argv[3], arg_int(argv[4]));
 	} else if (strcmp(argv[1], "paths") == 0 && argc == 4) {
 		r = isol_paths(argv[2], arg_int(argv[3]));
 	} else {
 		die_usage(USAGE);
 	}
+	for (i = 0; i < 3; i++)
+		json_decref(j[i]);
+	if (fd >= 0)
+		close(fd);
 	return r < 0 ? 100 : 0;
 }

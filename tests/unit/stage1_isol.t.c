@@ -25,6 +25,7 @@ static const char *file(const char *);
 static const char *said(void);
 static int run(const char *, const char *, const char *, int);
 static json_t *js(const char *);
+static int sysctl(const char *, int);
 
 static json_t *
 js(const char *s)
@@ -40,6 +41,17 @@ js(const char *s)
 		exit(1);
 	}
 	return j;
+}
+
+/* isol_sysctl on a pod's isolators, in JSON */
+static int
+sysctl(const char *pod, int apply)
+{
+	json_t *p = js(pod);
+	int r = isol_sysctl(p, "/proc", apply);
+
+	json_decref(p);
+	return r;
 }
 
 /* isol_app on the exec dir (or validate only, with dfd -1) */
@@ -316,15 +328,15 @@ main(void)
 	    said() + strlen(said()) - 1, "... with one line");
 
 	/* sysctl: checks only here */
-	is_int(isol_sysctl(js("[{\"name\":\"os/unix/sysctl\",\"value\":"
+	is_int(sysctl("[{\"name\":\"os/unix/sysctl\",\"value\":"
 	    "{\"net.ipv4.ip_forward\":\"1\",\"kernel.shmmax\":\"1000\","
-	    "\"fs.mqueue.msg_max\":\"20\"}}]"), "/proc", 0), 0,
+	    "\"fs.mqueue.msg_max\":\"20\"}}]", 0), 0,
 	    "sysctl: namespaced keys: ok");
-	is_int(isol_sysctl(js("[{\"name\":\"os/unix/sysctl\",\"value\":"
-	    "{\"kernel.panic\":\"1\"}}]"), "/proc", 0), -1,
+	is_int(sysctl("[{\"name\":\"os/unix/sysctl\",\"value\":"
+	    "{\"kernel.panic\":\"1\"}}]", 0), -1,
 	    "sysctl kernel.panic: refused, it is the host's");
-	is_int(isol_sysctl(js("[{\"name\":\"os/unix/sysctl\",\"value\":"
-	    "{\"net/../../x\":\"1\"}}]"), "/proc", 0), -1,
+	is_int(sysctl("[{\"name\":\"os/unix/sysctl\",\"value\":"
+	    "{\"net/../../x\":\"1\"}}]", 0), -1,
 	    "sysctl with a path: refused");
 	is_int(isol_sysctl(0, "/proc", 1), 0, "no sysctl: nothing to do");
 	is_int(isol_paths("/nonexistent", ISOL_NO_PATHS), 0,
