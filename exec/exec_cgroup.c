@@ -44,7 +44,7 @@ static int cg_inlist(const char *, const char *);
 static char *cg_line(char *);
 static char *cg_cat(const char *, const char *, const char *);
 static char *cg_leaf(int);
-static char *cg_v2(const char *, int);
+static char *cg_v2(const char *, int, int *);
 static char *cg_v1(const char *, int);
 static int cg_write(const char *, const char *, const char *, int);
 static void cg_set(struct xconf *, int, const char *);
@@ -107,17 +107,18 @@ cg_leaf(int sfd)
 }
 
 /*
- * The v2 cgroup we are in, when the controller is enabled there: run is
- * in the app's own, and finish looks below itself (leaf).
+ * The app's v2 cgroup, when the controller is enabled there: run is in
+ * it already (*in), finish and enter find it below their own.
  */
 static char *
-cg_v2(const char *leaf, int ctl)
+cg_v2(const char *leaf, int ctl, int *in)
 {
 	static const char *const mnt[] = { "/sys/fs/cgroup/unified",
 		"/sys/fs/cgroup" };
 	char *text, *own, *nl, *dir, *f;
 	struct statfs fs;
 	unsigned i;
+	size_t n;
 
 	text = conf_text(AT_FDCWD, "", "/proc/self/cgroup", 0);
 	if (text == 0 || (own = strstr(text, "0::/")) == 0 ||
@@ -130,12 +131,15 @@ cg_v2(const char *leaf, int ctl)
 		*nl = 0;
 	if (strcmp(own, "/") == 0)
 		own = "";
+	n = strlen(own);
+	*in = n >= strlen(leaf) && strcmp(own + n - strlen(leaf), leaf) == 0;
 	for (i = 0; i < sizeof mnt / sizeof mnt[0]; i++)
-		if (statfs(mnt[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
+		if (statfs(mnt[i], &fs) == 0 &&
+		    fs.f_type == CGROUP2_SUPER_MAGIC)
 			break;
 	dir = 0;
-	if (i < sizeof mnt / sizeof mnt[0] && (*own || *leaf)) {
-		dir = cg_cat(mnt[i], own, leaf);
+	if (i < sizeof mnt / sizeof mnt[0]) {
+		dir = cg_cat(mnt[i], own, *in ? "" : leaf);
 		f = cg_cat(dir, "/", cg_v2file[ctl]);
 		if (access(f, F_OK) < 0) {
 			free(dir);
@@ -198,7 +202,8 @@ cg_v1(const char *leaf, int ctl)
 		if (strcmp(f[3], "/") != 0) {
 			size_t r = strlen(f[3]);
 
-			if (strncmp(path, f[3], r) || (path[r] && path[r] != '/'))
+			if (strncmp(path, f[3], r) ||
+			    (path[r] && path[r] != '/'))
 				continue;
 			path += r;
 		}
@@ -234,9 +239,9 @@ cg_set(struct xconf *c, int ctl, const char *leaf)
 	char num[2 * FMT_ULONG + 2], *dir;
 	unsigned long long q;
 	size_t n;
-	int v1 = 0;
+	int v1 = 0, in;
 
-	if ((dir = cg_v2("", ctl)) == 0) {
+	if ((dir = cg_v2(leaf, ctl, &in)) == 0) {
 		if ((dir = cg_v1(leaf, ctl)) == 0)
 			die(111, "no ", cg_ctl[ctl], " controller for ",
 			    c->name, "'s ", cg_v2file[ctl], " limit");
@@ -279,7 +284,7 @@ cg_set(struct xconf *c, int ctl, const char *leaf)
 		}
 		break;
 	}
-	if (v1)
+	if (v1 || !in)
 		cg_write(dir, "cgroup.procs", "0", 1);
 	free(dir);
 }
@@ -320,7 +325,8 @@ cg_finish(struct xconf *c, int sfd, int st)
 		return;
 	leaf = cg_leaf(sfd);
 	for (k = 0; k < 2 && c->memory_max >= 0 && st == 128 + 9; k++) {
-		dir = k == 0 ? cg_v2(leaf, CG_MEMORY) : cg_v1(leaf, CG_MEMORY);
+		dir = k == 0 ? cg_v2(leaf, CG_MEMORY, &r) :
+		    cg_v1(leaf, CG_MEMORY);
 		if (dir == 0)
 			continue;
 		f = cg_cat(dir, "/", events[k]);

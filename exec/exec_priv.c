@@ -4,10 +4,11 @@
  * before its exec: rlimits, the bounding set, groups, gid and uid, the
  * working dir, capabilities, no_new_privs and (priv_seccomp, just before
  * the exec) the seccomp filter, in that order. The filter comes last so
- * that our own system calls are not subject to it; loading one needs CAP_SYS_ADMIN or no_new_privs, so when
- * the app is not to keep CAP_SYS_ADMIN we hold it in the permitted and
- * effective sets until the exec, which drops it: it is in neither the
- * bounding set (root) nor the ambient set (any other user).
+ * that our own system calls are not subject to it; loading one needs
+ * CAP_SYS_ADMIN or no_new_privs, so when the app is not to keep
+ * CAP_SYS_ADMIN we hold it in the permitted and effective sets until the
+ * exec, which drops it: it is in neither the bounding set (root) nor the
+ * ambient set (any other user).
  */
 #include <sys/prctl.h>
 #include <sys/resource.h>

@@ -12,13 +12,14 @@
 #define ISOL_NO_CAPS 1		/* --disable-capabilities-restriction */
 #define ISOL_NO_SECCOMP 2	/* --disable-seccomp */
 #define ISOL_NO_PATHS 4		/* --disable-paths */
-#define ISOL_STRICT 8		/* annotation pod1/strict-isolators "true" */
+#define ISOL_STRICT 8		/* pod1/strict-isolators is "true" */
 
 /*
  * dirfd < 0: only validate (nothing written, nothing printed except the
  * one error line); else write the app's isolator settings into the exec/
  * dir open at dirfd and print one line per isolator:
- * "pod1-stage1: app NAME: ISOLATOR: enforced|modified (why)|ignored (why)".
+ * "pod1-stage1: app NAME: ISOLATOR: enforced|modified (why)|ignored
+ * (why)".
  * app_isolators: apps[].app.isolators (may be NULL), pod_isolators: the
  * pod's own (may be NULL; they bound the app's), app_annotations:
  * apps[].annotations (pod1/pids-max, pod1/rlimit-*; may be NULL). Returns

@@ -22,8 +22,8 @@ mkroot() {
 	for _a in $(/bin/busybox --list); do
 		[ -e "$1/bin/$_a" ] || ln -s busybox "$1/bin/$_a"
 	done
-	printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/tmp:/bin/sh\n' \
-	    >"$1/etc/passwd"
+	printf '%s\n' root:x:0:0:root:/root:/bin/sh \
+	    app:x:1000:1000::/tmp:/bin/sh >"$1/etc/passwd"
 	printf 'root:x:0:\napp:x:1000:\n' >"$1/etc/group"
 }
 

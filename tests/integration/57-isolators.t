@@ -106,6 +106,10 @@ runsvc c
 is "$rc $(field CapEff) $(field CapAmb)" \
     "0 0000000000000000 0000000000000000" \
     "caps: remove-set, uid 1000: nothing it was not given"
+(cd / && timeout "$TMO" "$EXEC" -d "$T/c" -- $STATUS) >"$T/out" 2>"$T/err"
+is "$? $(field CapEff) $(field CapBnd) $(field Seccomp)" \
+    "0 0000000000000000 00000000a80405fa 2" \
+    "caps: enter (pod1-exec -d SVDIR -- CMD) gets the app's isolators"
 # the capability at work: chown with and without CAP_CHOWN
 touch "$R/tmp/owned"
 isvc c 0 '' -- chown 1000 /tmp/owned
