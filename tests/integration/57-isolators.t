@@ -311,6 +311,8 @@ ok "memory: the hog is killed: status 137" \
 ok "memory: finish says it was the OOM killer" wait_for 5 \
     grep -q '^pod1-exec: warning: app hog: killed by the OOM killer$' \
     "$T/pod.err"
+ok "memory: the supervisor's status has its SIGKILL" \
+    has_line "$POD/hog/supervise/pod1" 'last-signal 9'
 ok "pids: the bomb stops at the limit with EAGAIN" \
     wait_for 10 grep -q '^forked 1[0-5] 11$' "$T/pod.out"
 c=$(cat "$POD/calm/supervise/pid")
@@ -322,7 +324,18 @@ kill -TERM "$pid1"
 ok "pids: and pod1-init shuts the pod down on TERM" wait_for 10 dead "$bg"
 stop_run
 
-# controls: the same hog and bomb without the limits
+# controls: a KILL that is not the OOM killer's; the same hog and bomb
+# without the limits
+isvc m 0 '[{"name":"resource/memory","value":{"limit":"32Mi"}}]' -- \
+    probe pause
+start m sub sh -c 'cd "$1" && exec ./run' _ "$T/m"
+wait_for 5 grep -q ready "$T/m.out"
+kill -KILL "$pid1"
+stop_run
+(cd "$T/m" && ./finish -1 9) >"$T/out" 2>"$T/err"
+is "$? $(cat "$T/err")" "0 " \
+    "memory: control: kill -9 under a limit: finish says nothing of OOM"
+
 isvc hog 0 '' -- probe hog 256
 runsvc hog
 is "$rc $(cat "$T/out")" "0 hogged 256 MB" \
