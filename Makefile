@@ -36,6 +36,7 @@ HDR = \
 	lib/svstatus.h \
 	lib/tai.h \
 	lib/utc.h \
+	stage1/stage1.h \
 	stage1/stage1_isol.h \
 	supervise/supervise.h \
 	svlog/svlog.h \
@@ -80,7 +81,11 @@ EXECSRC = \
 
 STAGE1SRC = \
 	stage1/stage1.c \
-	stage1/stage1_isol.c
+	stage1/stage1_enter.c \
+	stage1/stage1_isol.c \
+	stage1/stage1_mount.c \
+	stage1/stage1_pod.c \
+	stage1/stage1_run.c
 
 STAGE0SRC = \
 	stage0/stage0.c
