@@ -44,10 +44,10 @@ static int cg_inlist(const char *, const char *);
 static char *cg_line(char *);
 static char *cg_cat(const char *, const char *, const char *);
 static char *cg_leaf(int);
-static char *cg_v2(const char *, int, int *);
+static char *cg_v2(int, const char *, int, int *);
 static char *cg_v1(const char *, int);
 static int cg_write(const char *, const char *, const char *, int);
-static void cg_set(struct xconf *, int, const char *);
+static void cg_set(struct xconf *, int, int, const char *);
 
 static char *
 cg_cat(const char *a, const char *b, const char *c)
@@ -108,14 +108,15 @@ cg_leaf(int sfd)
 
 /*
  * The app's v2 cgroup, when the controller is enabled there: run is in
- * it already (*in), finish and enter find it below their own.
+ * it already (*in), finish and enter find it below the service dir's
+ * cgroup-parent (supervise's setting), else below their own.
  */
 static char *
-cg_v2(const char *leaf, int ctl, int *in)
+cg_v2(int sfd, const char *leaf, int ctl, int *in)
 {
 	static const char *const mnt[] = { "/sys/fs/cgroup/unified",
 		"/sys/fs/cgroup" };
-	char *text, *own, *nl, *dir, *f;
+	char *text, *own, *nl, *dir, *f, *parent = 0;
 	struct statfs fs;
 	unsigned i;
 	size_t n;
@@ -129,10 +130,15 @@ cg_v2(const char *leaf, int ctl, int *in)
 	own += 3;
 	if ((nl = strchr(own, '\n')) != 0)
 		*nl = 0;
-	if (strcmp(own, "/") == 0)
-		own = "";
 	n = strlen(own);
 	*in = n >= strlen(leaf) && strcmp(own + n - strlen(leaf), leaf) == 0;
+	if (!*in && (parent = conf_text(sfd, "", "cgroup-parent", 0)) != 0) {
+		parent[strcspn(parent, "\n")] = 0;
+		if (*parent == '/')
+			own = parent;
+	}
+	if (strcmp(own, "/") == 0)
+		own = "";
 	for (i = 0; i < sizeof mnt / sizeof mnt[0]; i++)
 		if (statfs(mnt[i], &fs) == 0 &&
 		    fs.f_type == CGROUP2_SUPER_MAGIC)
@@ -148,6 +154,7 @@ cg_v2(const char *leaf, int ctl, int *in)
 		free(f);
 	}
 	free(text);
+	free(parent);
 	return dir;
 }
 
@@ -234,14 +241,14 @@ cg_write(const char *dir, const char *file, const char *val, int must)
 
 /* One limit: in the app's v2 cgroup, or a v1 one made and joined. */
 static void
-cg_set(struct xconf *c, int ctl, const char *leaf)
+cg_set(struct xconf *c, int sfd, int ctl, const char *leaf)
 {
 	char num[2 * FMT_ULONG + 2], *dir;
 	unsigned long long q;
 	size_t n;
 	int v1 = 0, in;
 
-	if ((dir = cg_v2(leaf, ctl, &in)) == 0) {
+	if ((dir = cg_v2(sfd, leaf, ctl, &in)) == 0) {
 		if ((dir = cg_v1(leaf, ctl)) == 0)
 			die(111, "no ", cg_ctl[ctl], " controller for ",
 			    c->name, "'s ", cg_v2file[ctl], " limit");
@@ -302,7 +309,7 @@ cg_apply(struct xconf *c, int sfd)
 	leaf = cg_leaf(sfd);
 	for (i = 0; i < CG_N; i++)
 		if (want[i] >= 0)
-			cg_set(c, i, leaf);
+			cg_set(c, sfd, i, leaf);
 	free(leaf);
 }
 
@@ -325,7 +332,7 @@ cg_finish(struct xconf *c, int sfd, int st)
 		return;
 	leaf = cg_leaf(sfd);
 	for (k = 0; k < 2 && c->memory_max >= 0 && st == 128 + 9; k++) {
-		dir = k == 0 ? cg_v2(leaf, CG_MEMORY, &r) :
+		dir = k == 0 ? cg_v2(sfd, leaf, CG_MEMORY, &r) :
 		    cg_v1(leaf, CG_MEMORY);
 		if (dir == 0)
 			continue;
