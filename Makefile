@@ -11,6 +11,7 @@ BIN = \
 
 LIBSRC = \
 	lib/err.c \
+	lib/errname.c \
 	lib/fd.c \
 	lib/fmt.c \
 	lib/kv.c \
@@ -25,6 +26,7 @@ HDR = \
 	exec/exec.h \
 	init/init.h \
 	lib/err.h \
+	lib/errname.h \
 	lib/fd.h \
 	lib/fmt.h \
 	lib/kv.h \
@@ -49,6 +51,7 @@ UNIT = \
 	tests/unit/sig.t \
 	tests/unit/stage0_flag.t \
 	tests/unit/stage0_path.t \
+	tests/unit/stage1_isol.t \
 	tests/unit/supervise_policy.t \
 	tests/unit/svlog_config.t \
 	tests/unit/svlog_journal.t \
@@ -59,6 +62,7 @@ UNIT = \
 	tests/unit/utc.t
 
 HELPERS = \
+	tests/helpers/isol \
 	tests/helpers/probe
 
 INITSRC = \
@@ -116,7 +120,7 @@ STAGE1OBJ = $(STAGE1SRC:.c=.o)
 STAGE0OBJ = $(STAGE0SRC:.c=.o)
 LIBUSEROBJ = $(EXECOBJ) $(STAGE1OBJ) $(STAGE0OBJ)
 OBJ = $(LIBOBJ) $(INITOBJ) $(SUPOBJ) $(SVLOGOBJ) $(LIBUSEROBJ) \
-	tests/helpers/probe.o $(UNIT:=.o)
+	$(HELPERS:=.o) $(UNIT:=.o)
 DEPS = build/deps/.done
 
 # the short-lived programs link libraries: static musl ones from make deps,
@@ -176,7 +180,15 @@ STAGE1BIN = build/pod1-exec build/pod1-init build/pod1-stage1 \
 build/stage1.aci: $(STAGE1BIN) mk/aci.sh
 	sh mk/aci.sh $@ $(STAGE1BIN)
 
-$(HELPERS) $(UNIT): %: %.o lib/libpod1.a
+# the stage1's isolator translation, driven through jansson
+ISOLTEST = tests/unit/stage1_isol.t tests/helpers/isol
+$(ISOLTEST:=.o): CPPFLAGS += $(DEPINC)
+$(ISOLTEST:=.o): | $(DEPS)
+$(ISOLTEST): %: %.o stage1/stage1_isol.o lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a \
+		$$($(PKGCONF) --libs jansson)
+
+$(filter-out $(ISOLTEST),$(HELPERS) $(UNIT)): %: %.o lib/libpod1.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a
 
 # unit tests of a program's pure parts link its object
@@ -207,7 +219,7 @@ TESTTOOLS += /usr/include/archive.h:libarchive-dev \
 	/usr/include/seccomp.h:libseccomp-dev \
 	/usr/include/sys/capability.h:libcap-dev \
 	/usr/include/jansson.h:libjansson-dev
-$(LIBUSEROBJ): | sandeps
+$(LIBUSEROBJ) $(ISOLTEST:=.o): | sandeps
 sandeps:
 	sh mk/tools.sh $(filter /%,$(TESTTOOLS))
 endif

@@ -31,6 +31,7 @@
 
 static int load(struct xconf *, const char *);
 static void enter_root(struct xconf *);
+static void oom_adj(struct xconf *);
 static void spawn_wait(struct xconf *, char **, const char *);
 static void exec_app(struct xconf *, char **) __attribute__((noreturn));
 static void write_status(struct xconf *, int);
@@ -83,6 +84,23 @@ load(struct xconf *c, const char *svdir)
 	return sfd;
 }
 
+/* oom-score-adj, for the app and all it forks; through our own /proc */
+static void
+oom_adj(struct xconf *c)
+{
+	char num[FMT_ULONG];
+	int fd;
+
+	if (c->oom == EXEC_NOOOM)
+		return;
+	num[fmt_int(num, c->oom)] = 0;
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || fd_write_all(fd, num, strlen(num)) < 0)
+		die_sys(111, "unable to set oom_score_adj ", num, " for ",
+		    c->name);
+	fd_close(fd);
+}
+
 static void
 enter_root(struct xconf *c)
 {
@@ -96,9 +114,9 @@ enter_root(struct xconf *c)
 }
 
 /*
- * Find argv[0] in the env's PATH, inside the root, the way execvp does:
- * a name without a slash tries each PATH dir in turn, EACCES is
- * remembered and the search goes on. Never returns.
+ * Load the seccomp filter, then find argv[0] in the env's PATH, inside
+ * the root, the way execvp does: a name without a slash tries each PATH
+ * dir in turn, EACCES is remembered and the search goes on. Never returns.
  */
 static void
 exec_app(struct xconf *c, char **argv)
@@ -109,6 +127,8 @@ exec_app(struct xconf *c, char **argv)
 	int i, eacces = 0;
 
 	if (strchr(argv[0], '/')) {
+		if (c->seccomp)
+			priv_seccomp(c);
 		execve(argv[0], argv, c->env);
 		die_sys(errno == ENOENT ? 127 : 126, "unable to run ", argv[0],
 		    " for ", c->name);
@@ -120,6 +140,9 @@ exec_app(struct xconf *c, char **argv)
 	buf = malloc(strlen(path) + n + 2);
 	if (buf == 0)
 		die_sys(111, "unable to allocate memory");
+	/* from here on, only execve: the filter may allow nothing else */
+	if (c->seccomp)
+		priv_seccomp(c);
 	for (p = path; *p; p = *e ? e + 1 : e) {
 		e = strchr(p, ':');
 		if (e == 0)
@@ -136,6 +159,7 @@ exec_app(struct xconf *c, char **argv)
 		else if (errno != ENOENT && errno != ENOTDIR)
 			die_sys(126, "unable to run ", buf, " for ", c->name);
 	}
+	free(buf);
 	if (eacces) {
 		errno = EACCES;
 		die_sys(126, "unable to run ", argv[0], " for ", c->name);
@@ -194,6 +218,7 @@ do_run(const char *svdir, char **cmd)
 		die(100, "no command in ", c.dir, "/argv");
 	cg_apply(&c, sfd);
 	fd_close(sfd);
+	oom_adj(&c);
 	enter_root(&c);
 	if (cmd == 0 && c.prestart)
 		spawn_wait(&c, c.prestart, "pre-start");
@@ -246,6 +271,7 @@ do_finish(int argc, char **argv)
 		exit(0);
 	if (c.poststop[0] == 0)
 		die(100, "empty ", c.dir, "/post-stop");
+	oom_adj(&c);
 	enter_root(&c);
 	priv_apply(&c);
 	exec_app(&c, c.poststop);

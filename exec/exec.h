@@ -35,9 +35,9 @@ struct xconf {
 	char *ambient;		/* ambient-caps */
 	char *seccomp;		/* the seccomp file's text */
 	int nnp;		/* no-new-privs: 1 set, 0 leave alone */
-	long long oom;		/* oom-score-adj, or a value out of range */
+	long long oom;		/* oom-score-adj, EXEC_NOOOM none */
 	struct rlim rlim[EXEC_NRLIMIT];
-	long long memory_max, cpu_max, pids_max;	/* -1 none */
+	long long memory_max, cpu_max, pids_max; /* -1 none */
 };
 
 #define EXEC_NOOOM 100000
@@ -50,6 +50,7 @@ int conf_rlimit_resource(int, const char **);
 /* exec_priv.c: everything done per process, after chroot */
 void priv_apply(struct xconf *);
 void priv_rlimits(struct xconf *);
+void priv_seccomp(struct xconf *);
 
 /* exec_cgroup.c */
 void cg_apply(struct xconf *, int);

@@ -63,7 +63,8 @@ conf_bad(const char *dir, const char *name, const char *why)
 
 /*
  * The whole file, NUL-terminated, its length in *len (without that NUL);
- * NULL when it does not exist.
+ * NULL when it does not exist, or dfd is -1 (no settings dir). dir names
+ * dfd in messages; an absolute name needs none ("").
  */
 char *
 conf_text(int dfd, const char *dir, const char *name, size_t *len)
@@ -72,13 +73,13 @@ conf_text(int dfd, const char *dir, const char *name, size_t *len)
 	char *buf;
 	int fd, r;
 
-	if (dfd < 0)
+	if (dfd == -1)
 		return 0;
 	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		die_sys(111, "unable to open ", dir, "/", name);
+		die_sys(111, "unable to open ", dir, *dir ? "/" : "", name);
 	}
 	buf = conf_alloc(cap);
 	for (;;) {
@@ -91,7 +92,8 @@ conf_text(int dfd, const char *dir, const char *name, size_t *len)
 		}
 		r = fd_read_nointr(fd, buf + n, cap - n - 1);
 		if (r < 0)
-			die_sys(111, "unable to read ", dir, "/", name);
+			die_sys(111, "unable to read ", dir, *dir ? "/" : "",
+			    name);
 		if (r == 0)
 			break;
 		n += r;

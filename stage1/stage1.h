@@ -62,6 +62,7 @@ struct app {
 	struct mnt *mnts;
 	int nmnts;
 	json_t *isolators, *annotations;
+	json_t *image;		/* its image manifest, or 0 */
 };
 
 struct pod {

@@ -291,13 +291,16 @@ app_mounts(struct pod *pod, struct app *a, const struct flags *f)
 	snprintf(hosts, sizeof hosts, "127.0.0.1\tlocalhost\n"
 	    "::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n",
 	    f->hostname);
+	/* stage0's files are in the stage1 rootfs, not yet our root */
+	s1_path(path, sizeof path, "%s/etc/rkt-hosts", pod->s1);
 	etc_file(a, rootfd, "hosts", f->hosts == DNS_HOST ? "/etc/hosts" :
-	    f->hosts == DNS_STAGE0 ? "/etc/rkt-hosts" : 0, hosts);
+	    f->hosts == DNS_STAGE0 ? path : 0, hosts);
+	s1_path(path, sizeof path, "%s/etc/rkt-resolv.conf", pod->s1);
 	if (f->resolv == DNS_HOST || (f->resolv == DNS_DEFAULT &&
 	    f->net == NET_HOST))
 		etc_file(a, rootfd, "resolv.conf", "/etc/resolv.conf", 0);
 	else if (f->resolv == DNS_STAGE0)
-		etc_file(a, rootfd, "resolv.conf", "/etc/rkt-resolv.conf", 0);
+		etc_file(a, rootfd, "resolv.conf", path, 0);
 	for (i = 0; i < a->nmnts; i++) {
 		struct mnt *m = &a->mnts[i];
 

@@ -34,6 +34,8 @@ static int acname(const char *);
 static int strv(json_t *, const char *, char ***, char *, size_t);
 static int app_section(struct app *, json_t *, const char *, char *, size_t);
 static int env_set(struct app *, const char *, const char *);
+static int env_default(struct app *, const char *, const char *);
+static void user_env(int, struct app *);
 static int parse_vol(struct vol *, json_t *, const char *, char *, size_t);
 static const char *annotation(json_t *, const char *);
 static char *slurp_at(int, const char *, size_t *);
@@ -60,7 +62,9 @@ s1_path(char *buf, size_t len, const char *fmt, ...)
 static int
 bad(char *err, size_t len, const char *path, const char *a, const char *b)
 {
-	snprintf(err, len, "%s: %s%s", path, a, b ? b : "");
+	/* "apps[0]" and ".name: ..." make "apps[0].name: ..." */
+	snprintf(err, len, "%s%s%s%s", path, *a == '.' ? "" : ": ", a,
+	    b ? b : "");
 	return -1;
 }
 
@@ -128,6 +132,61 @@ env_set(struct app *a, const char *name, const char *value)
 	a->env[a->nenv++] = e;
 	a->env[a->nenv] = 0;
 	return 0;
+}
+
+/* NAME=value unless the manifest set NAME. */
+static int
+env_default(struct app *a, const char *name, const char *value)
+{
+	size_t n = strlen(name);
+	int i;
+
+	for (i = 0; i < a->nenv; i++)
+		if (strncmp(a->env[i], name, n) == 0 && a->env[i][n] == '=')
+			return 0;
+	return env_set(a, name, value);
+}
+
+/*
+ * USER, LOGNAME, HOME and SHELL of the app's uid, from the image's own
+ * passwd (what rkt gives and appc's validator checks), unless the
+ * manifest set them; a uid the image does not name gets its number, /
+ * and /bin/sh.
+ */
+static void
+user_env(int rootfd, struct app *a)
+{
+	char *buf, *line, *nl, *f[7], num[32], *end;
+	size_t n;
+	int i;
+
+	snprintf(num, sizeof num, "%lu", (unsigned long)a->uid);
+	f[0] = num;
+	f[5] = "/";
+	f[6] = "/bin/sh";
+	buf = slurp_at(rootfd, "/etc/passwd", &n);
+	for (line = buf; buf && line < buf + n; line = nl + 1) {
+		char *p[7];
+
+		if ((nl = strchr(line, '\n')) == 0)
+			nl = buf + n;
+		*nl = 0;
+		p[0] = line;
+		for (i = 1; i < 7 && p[i - 1]; i++)
+			if ((p[i] = strchr(p[i - 1], ':')) != 0)
+				*p[i]++ = 0;
+		if (i < 7 || p[6] == 0 || strtoul(p[2], &end, 10) != a->uid ||
+		    *end || *p[2] == 0)
+			continue;
+		memcpy(f, p, sizeof f);
+		break;
+	}
+	if (env_default(a, "USER", f[0]) < 0 ||
+	    env_default(a, "LOGNAME", f[0]) < 0 ||
+	    env_default(a, "HOME", *f[5] ? f[5] : "/") < 0 ||
+	    env_default(a, "SHELL", *f[6] ? f[6] : "/bin/sh") < 0)
+		die(S1_FAIL, "out of memory");
+	free(buf);
 }
 
 /* The app section (pod apps[].app, or the image's app). */
@@ -454,8 +513,9 @@ db_lookup(int rootfd, const char *db, const char *name, int field,
 		if (line == 0 || *line < '0' || *line > '9')
 			break;
 		*id = strtoul(line, &end, 10);
+		i = *end == ':' || *end == 0 ? 0 : -1;
 		free(buf);
-		return *end == ':' || *end == 0 ? 0 : -1;
+		return i;
 	}
 	free(buf);
 	return -1;
@@ -644,7 +704,9 @@ pod_load(struct pod *pod, const struct flags *f)
 	    (text = slurp_at(dfd, "pod", &n)) == 0)
 		die_sys(S1_FAIL, "unable to read ", pod->dir, "/pod");
 	fd_close(dfd);
-	if (pod_parse(pod, text, n, err, sizeof err) < 0)
+	i = pod_parse(pod, text, n, err, sizeof err);
+	free(text);
+	if (i < 0)
 		die(S1_FAIL, "bad pod manifest: ", pod->dir, "/pod: ", err);
 	for (i = 0; i < pod->nvols; i++)
 		if (pod->vols[i].host && (dfd = host_source(
@@ -669,6 +731,7 @@ pod_load(struct pod *pod, const struct flags *f)
 			    je.line, je.column, je.text);
 			die(S1_FAIL, "bad image manifest: ", path, ": ", err);
 		}
+		a->image = img;
 		sec = json_object_get(img, "app");
 		japp = json_object_get(json_array_get(json_object_get(
 		    pod->manifest, "apps"), i), "app");
@@ -716,6 +779,7 @@ pod_load(struct pod *pod, const struct flags *f)
 			die(S1_FAIL, "app ", a->name, ": group ", s, ": not in ",
 			    a->root, "/etc/group, not a number, not a path");
 		a->gid = id;
+		user_env(rootfd, a);
 		if ((dfd = in_root(rootfd, a->cwd, O_PATH | O_DIRECTORY)) < 0)
 			die_sys(S1_FAIL, "app ", a->name, ": workingDirectory ",
 			    a->cwd, " in ", a->root);

@@ -310,7 +310,7 @@ static void
 rm_tree(int dfd, const char *name)
 {
 	char buf[4096];
-	int fd;
+	int fd, pass;
 	long n;
 
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
@@ -319,18 +319,19 @@ rm_tree(int dfd, const char *name)
 	    O_CLOEXEC);
 	if (fd < 0)
 		return;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
-		long off;
+	/* a second pass for what a directory changing under us hid */
+	for (pass = 0; pass < 2 && lseek(fd, 0, SEEK_SET) == 0; pass++)
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			long off;
 
-		for (off = 0; off < n;) {
-			char *d = buf + off + 19;
+			for (off = 0; off < n;) {
+				char *d = buf + off + 19;
 
-			off += *(unsigned short *)(buf + off + 16);
-			if (strcmp(d, ".") && strcmp(d, ".."))
-				rm_tree(fd, d);
+				off += *(unsigned short *)(buf + off + 16);
+				if (strcmp(d, ".") && strcmp(d, ".."))
+					rm_tree(fd, d);
+			}
 		}
-		lseek(fd, 0, SEEK_SET);
-	}
 	fd_close(fd);
 	unlinkat(dfd, name, AT_REMOVEDIR);
 }

@@ -22,8 +22,8 @@ mkroot() {
 	for _a in $(/bin/busybox --list); do
 		[ -e "$1/bin/$_a" ] || ln -s busybox "$1/bin/$_a"
 	done
-	printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/tmp:/bin/sh\n' \
-	    >"$1/etc/passwd"
+	printf '%s\n' root:x:0:0:root:/root:/bin/sh \
+	    app:x:1000:1000::/tmp:/bin/sh >"$1/etc/passwd"
 	printf 'root:x:0:\napp:x:1000:\n' >"$1/etc/group"
 }
 
@@ -53,6 +53,25 @@ procs=
 mountproc() {
 	mount -t proc proc "$1/proc" || return 1
 	procs="$procs $1/proc"
-	trap 'tap_st=$?; for _p in $procs; do umount -l "$_p"; done; cleanup;
-	    exit $tap_st' EXIT
 }
+
+# The v1 cgroups pod1-exec makes for service dirs under $T, which a run
+# may leave busy: listed before lib.sh's cleanup removes $T, removed after
+# it has killed everything.
+v1cgroups() {
+	_dev=$(stat -c %d "$T" 2>/dev/null) || return 0
+	for _c in memory pids cpu; do
+		_own=$(sed -n "s/^[0-9]*:\(.*,\)\{0,1\}$_c\(,.*\)\{0,1\}:/:/p" \
+		    /proc/self/cgroup)
+		_own=${_own#:}
+		for _i in $(find "$T" -type d -printf '%i\n' 2>/dev/null); do
+			_d=/sys/fs/cgroup/$_c$_own/pod1-$_dev-$_i
+			[ -d "$_d" ] && echo "${_d%/}"
+		done
+	done
+}
+
+trap 'tap_st=$?; for _p in $procs; do umount -l "$_p"; done
+    _v1=$(v1cgroups); cleanup
+    for _d in $_v1; do wait_for 2 rmdir "$_d" 2>/dev/null; done
+    exit $tap_st' EXIT

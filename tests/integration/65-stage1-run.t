@@ -48,8 +48,8 @@ is "$podst" 0 "a pod whose app exits 0 exits 0"
 like "$(cat "$T/out/pid1")" "/pod1/pod1-init -d /rkt/service *" \
     "pod1-init -d is PID 1 inside"
 is "$(cat "$T/out/env" | tr '\n' ' ')" \
-    "AC_APP_NAME=probe FOO=bar baz PATH=/usr/bin:/bin container=pod1 " \
-    "the app's environment is exactly appc's plus the manifest's"
+    "AC_APP_NAME=probe FOO=bar baz HOME=/home/user LOGNAME=user PATH=/usr/bin:/bin SHELL=/bin/sh USER=user container=pod1 " \
+    "the app's environment is exactly appc's, the user's from the image, then the manifest's"
 nok "the host environment does not leak into the app" \
     grep -q POD1_SECRET "$T/out/env"
 nok "RKT_LOCK_FD does not reach the app" grep -q RKT_ "$T/out/env"
