@@ -34,6 +34,7 @@ struct layout {
 	const char *path;	/* the dir or the tar */
 	int tar;
 	const char *label;	/* the image as the user named it */
+	const char *store;	/* --dir: an image already there is not unpacked */
 };
 
 static void check_manifest(const char *, const char *, size_t, int);
@@ -46,6 +47,7 @@ static char *blob_get(struct layout *, const char *, size_t *);
 static json_t *json_parse(const char *, size_t, const char *);
 static char *appc_make(json_t *, const char *, const char *, int);
 static int kind_of(const char *, char **);
+static int have_tree(const char *, const char *);
 
 static json_t *
 json_parse(const char *buf, size_t len, const char *what)
@@ -557,6 +559,9 @@ oci_unpack(struct layout *L, const char *ref, int tfd, char *id)
 	if (digest_parse(digest, &alg, want) < 0)
 		die(100, L->label, ": bad digest ", digest);
 	snprintf(id, 160, "sha256-%s", want);
+	/* the manifest names the image: the store may have it already */
+	if (have_tree(L->store, id))
+		return NULL;
 	buf = blob_get(L, jstr(json_object_get(man, "config"), "digest"), &len);
 	cfg = json_parse(buf, len, "config");
 	free(buf);
@@ -629,6 +634,10 @@ docker_unpack(struct layout *L, const char *ref, int tfd, char *id)
 		die(100, L->label, ": config ", clean, ": digest mismatch (got "
 		    "sha256:", got, ")");
 	snprintf(id, 160, "sha256-%s", got);
+	if (have_tree(L->store, id)) {
+		free(buf);
+		return NULL;
+	}
 	cfg = json_parse(buf, len, clean);
 	sha512_of(buf, len, appcid);
 	free(buf);
@@ -708,6 +717,20 @@ kind_of(const char *path, char **why)
 		*why = strdup(n ? "neither an ACI, an OCI layout nor a "
 		    "docker-archive" : "empty archive");
 	return k;
+}
+
+/* Whether the store has a whole tree (its manifest is written last). */
+static int
+have_tree(const char *dir, const char *id)
+{
+	char *p;
+	int r;
+
+	if (asprintf(&p, "%s/cas/tree/deps-%s/manifest", dir, id) < 0)
+		die_sys(111, "unable to allocate");
+	r = access(p, F_OK) == 0;
+	free(p);
+	return r;
 }
 
 /* <dir>/cas/<sub>, made if missing */
@@ -797,7 +820,7 @@ image_get(const char *dir, const char *ref, int insecure, struct image *img)
 	struct stat st;
 	struct sha ks;
 	struct layout L;
-	int kind, tfd, alg;
+	int kind, tfd, alg, made;
 	char hex[129];
 
 	memset(img, 0, sizeof *img);
@@ -884,6 +907,7 @@ image_get(const char *dir, const char *ref, int insecure, struct image *img)
 	L.path = real;
 	L.label = ref;
 	L.tar = kind != K_OCI;
+	L.store = dir;
 	if (kind == K_ACI)
 		man = aci_unpack(real, tfd, id);
 	else if (kind == K_DOCKER)
@@ -893,17 +917,23 @@ image_get(const char *dir, const char *ref, int insecure, struct image *img)
 	close(tfd);
 	if (want[0] && strcmp(want, id) != 0)
 		die(100, ref, ": image ID is ", id, ", not ", want);
-	check_manifest(ref, man, strlen(man), insecure);
-	t = fs_join(tmp, "manifest");
-	fs_writefile(t, man, strlen(man));
-	free(t);
-	free(man);
+	/* NULL: the store had the image, no tree was made */
+	made = man != NULL;
+	if (made) {
+		check_manifest(ref, man, strlen(man), insecure);
+		t = fs_join(tmp, "manifest");
+		fs_writefile(t, man, strlen(man));
+		free(t);
+		free(man);
+	}
 	t = cas(dir, "tree");
 	if (asprintf(&real, "%s/deps-%s", t, id) < 0)
 		die_sys(111, "unable to allocate");
 	free(t);
 	/* the same image under another name: keep the one already there */
-	if (rename(tmp, real) < 0) {
+	if (!made)
+		fs_rmtree(tmp);
+	else if (rename(tmp, real) < 0) {
 		if (errno != EEXIST && errno != ENOTEMPTY)
 			die_sys(111, "unable to rename ", tmp);
 		fs_rmtree(tmp);

@@ -9,7 +9,8 @@
 # with non-ASCII names unpack. OCI whiteouts and opaque dirs remove what
 # lower layers put there (control: the same layers without them keep
 # it). A second import of the same file is not unpacked again (control:
-# a changed file is). Unpacking shows progress on a terminal and nothing
+# a changed file is), nor is an OCI image whose manifest the store has
+# (control: an empty store reads its layers). Unpacking shows progress on a terminal and nothing
 # when stderr is not one. An import stopped by TERM removes what it made.
 # shellcheck source=tests/lib.sh
 . "${0%/*}/../lib.sh"
@@ -157,6 +158,19 @@ like "$("$POD1" --dir="$D" image list | tr '\n' '|')" \
     "ID *NAME *IMPORTED|*sha512-*example.com/bb*" "image list: a table"
 quiet "$POD1" --dir="$D" image rm "$id2"
 ok "image rm removes the tree" [ ! -e "$(tree "$id2")" ]
+
+# by digest: a copy of the layout elsewhere is not unpacked again, since
+# its manifest names an image the store has (its layer, made garbage
+# here, is not even read); control: into an empty store it is refused
+cp -a "$T/layout" "$T/layout2"
+lhex=$(jq -r '.layers[0].digest' "$T/layout/blobs/sha256/${mdig#sha256:}" |
+    cut -d: -f2)
+chmod u+w "$T/layout2/blobs/sha256/$lhex"
+head -c 1000 /dev/urandom >"$T/layout2/blobs/sha256/$lhex"
+is "$("$POD1" --dir="$D" image import "$T/layout2:bb" 2>"$T/err")" \
+    "sha256-${mdig#sha256:}" "an OCI image the store has is not unpacked"
+"$POD1" --dir="$T/store2" image import "$T/layout2:bb" >/dev/null 2>"$T/err"
+is "$?" 100 "control: into an empty store, its garbage layer is refused"
 
 # interrupted: an import fed through a fifo, half written, gets TERM
 # once its work dir holds the first files (INT, which a shell's
