@@ -7,8 +7,9 @@
  * unpack or prepare leaves nothing behind.
  */
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 
 static int rmtree_fd(int, dev_t);
 static void copy_at(int, int, const char *, const char *);
+static void copy_xattrs(int, int);
 static void cleanup_run(void);
 static void on_signal(int);
 
@@ -202,6 +204,24 @@ fs_join3(const char *a, const char *b, const char *c)
 	return s;
 }
 
+/* The xattrs an unpack sets (file capabilities, user.*), after chown. */
+static void
+copy_xattrs(int in, int out)
+{
+	char names[4096], val[4096], *n;
+	ssize_t k, v;
+
+	if ((k = flistxattr(in, names, sizeof names)) <= 0)
+		return;
+	for (n = names; n < names + k; n += strlen(n) + 1) {
+		if (strcmp(n, "security.capability") != 0 &&
+		    strncmp(n, "user.", 5) != 0)
+			continue;
+		if ((v = fgetxattr(in, n, val, sizeof val)) >= 0)
+			fsetxattr(out, n, val, v, 0);
+	}
+}
+
 static void
 copy_at(int sfd, int dfd, const char *name, const char *top)
 {
@@ -262,10 +282,11 @@ copy_at(int sfd, int dfd, const char *name, const char *top)
 			if (k == 0)
 				break;
 		}
-		close(in);
 		if (fchown(out, st.st_uid, st.st_gid) < 0 ||
 		    fchmod(out, st.st_mode & 07777) < 0)
 			die_sys(111, "unable to set the owner of ", name);
+		copy_xattrs(in, out);
+		close(in);
 		futimens(out, ts);
 		close(out);
 		return;

@@ -11,6 +11,7 @@
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -43,6 +44,8 @@ static void write_data(struct unpack *, struct archive *, int,
 static void seen_add(struct unpack *, const char *);
 static int seen_has(struct unpack *, const char *);
 static void opaque(struct unpack *, int, const char *, const char *);
+static void xattrs(struct unpack *, struct archive_entry *, int,
+    const char *);
 
 void
 unpack_refuse(const char *what, const char *entry, const char *why)
@@ -258,6 +261,29 @@ write_data(struct unpack *u, struct archive *a, int fd, const char *entry)
 		die_sys(111, u->what, ": unable to write ", entry);
 }
 
+/*
+ * The entry's extended attributes on a file it made (fd): file
+ * capabilities (security.capability) and user.* ones; trusted.* and
+ * the rest belong to the host, not to an image.
+ */
+static void
+xattrs(struct unpack *u, struct archive_entry *e, int fd, const char *entry)
+{
+	const char *name;
+	const void *v;
+	size_t n;
+
+	if (archive_entry_xattr_reset(e) == 0)
+		return;
+	while (archive_entry_xattr_next(e, &name, &v, &n) == ARCHIVE_OK) {
+		if (strcmp(name, "security.capability") != 0 &&
+		    strncmp(name, "user.", 5) != 0)
+			continue;
+		if (fsetxattr(fd, name, v, n, 0) < 0)
+			warn_sys(u->what, ": unable to set ", name, " on ", entry);
+	}
+}
+
 /* An opaque dir: remove what lower layers put in it. */
 static void
 opaque(struct unpack *u, int dfd, const char *dir, const char *entry)
@@ -386,10 +412,14 @@ unpack_entry(struct unpack *u, struct archive *a, struct archive_entry *e,
 		if (fd < 0)
 			die_sys(111, u->what, ": unable to create ", entry);
 		write_data(u, a, fd, entry);
-		/* chown first: it clears the set-id bits chmod then sets */
+		/*
+		 * chown first: it clears the set-id bits chmod then sets,
+		 * and file capabilities, which come after it
+		 */
 		if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0)
 			die_sys(111, u->what, ": unable to set the mode of ",
 			    entry);
+		xattrs(u, e, fd, entry);
 		futimens(fd, ts);
 		close(fd);
 		return;

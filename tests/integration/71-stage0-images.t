@@ -6,7 +6,8 @@
 # the plain tar, whatever the compression), an OCI layout from umoci, and
 # the oci-archive and docker-archive skopeo makes of it; the OCI config
 # becomes the app (Entrypoint+Cmd, Env, WorkingDir, ExposedPorts). Files
-# with non-ASCII names unpack. OCI whiteouts and opaque dirs remove what
+# with non-ASCII names unpack, with file capabilities and user.* xattrs
+# (not trusted.*). OCI whiteouts and opaque dirs remove what
 # lower layers put there (control: the same layers without them keep
 # it). A second import of the same file is not unpacked again (control:
 # a changed file is), nor is an OCI image whose manifest the store has
@@ -158,6 +159,34 @@ like "$("$POD1" --dir="$D" image list | tr '\n' '|')" \
     "ID *NAME *IMPORTED|*sha512-*example.com/bb*" "image list: a table"
 quiet "$POD1" --dir="$D" image rm "$id2"
 ok "image rm removes the tree" [ ! -e "$(tree "$id2")" ]
+
+# xattrs: file capabilities and user.* are kept, trusted.* is not
+python3 - "$T/xattr.aci" <<'EOF'
+import io, json, sys, tarfile
+man = json.dumps({"acKind": "ImageManifest", "acVersion": "0.8.11",
+    "name": "example.com/x", "labels": [{"name": "os", "value": "linux"}]})
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    i = tarfile.TarInfo("manifest")
+    i.size = len(man)
+    t.addfile(i, io.BytesIO(man.encode()))
+    i = tarfile.TarInfo("rootfs")
+    i.type, i.mode = tarfile.DIRTYPE, 0o755
+    t.addfile(i)
+    i = tarfile.TarInfo("rootfs/ping")
+    i.size, i.mode = 3, 0o755
+    # vfs_cap_data revision 2, effective, CAP_NET_RAW (13) permitted
+    cap = bytes([1, 0, 0, 2, 0, 0x20, 0, 0] + [0] * 12).decode("latin-1")
+    i.pax_headers = {"SCHILY.xattr.security.capability": cap,
+        "SCHILY.xattr.user.note": "hi", "SCHILY.xattr.trusted.evil": "x"}
+    t.addfile(i, io.BytesIO(b"abc"))
+EOF
+xa() {
+	python3 -c 'import os, sys; print(" ".join(sorted(os.listxattr(
+	    sys.argv[1]))))' "$1"
+}
+r=$(tree "$("$POD1" --dir="$D" image import "$T/xattr.aci")")
+is "$(xa "$r/ping")" "security.capability user.note" \
+    "xattrs: file capabilities and user.* kept, trusted.* not"
 
 # by digest: a copy of the layout elsewhere is not unpacked again, since
 # its manifest names an image the store has (its layer, made garbage
