@@ -7,12 +7,14 @@
 # the oci-archive and docker-archive skopeo makes of it; the OCI config
 # becomes the app (Entrypoint+Cmd, Env, WorkingDir, ExposedPorts). Files
 # with non-ASCII names unpack, with file capabilities and user.* xattrs
-# (not trusted.*). OCI whiteouts and opaque dirs remove what
-# lower layers put there (control: the same layers without them keep
-# it). A second import of the same file is not unpacked again (control:
-# a changed file is), nor is an OCI image whose manifest the store has
-# (control: an empty store reads its layers). Unpacking shows progress on a terminal and nothing
-# when stderr is not one. An import stopped by TERM removes what it made.
+# (not trusted.*); a pax name that is not UTF-8, which libarchive warns
+# about, unpacks with what follows it. OCI whiteouts and opaque dirs
+# remove what lower layers put there (control: the same layers without
+# them keep it). A second import of the same file is not unpacked again
+# (control: a changed file is), nor is an OCI image whose manifest the
+# store has (control: an empty store reads its layers). Unpacking shows
+# progress on a terminal and nothing when stderr is not one. An import
+# stopped by TERM removes what it made.
 # shellcheck source=tests/lib.sh
 . "${0%/*}/../lib.sh"
 . "${0%/*}/../stage0.sh"
@@ -159,6 +161,39 @@ like "$("$POD1" --dir="$D" image list | tr '\n' '|')" \
     "ID *NAME *IMPORTED|*sha512-*example.com/bb*" "image list: a table"
 quiet "$POD1" --dir="$D" image rm "$id2"
 ok "image rm removes the tree" [ ! -e "$(tree "$id2")" ]
+
+# a pax path that is not UTF-8: libarchive says ARCHIVE_WARN ("can't be
+# converted"), which is no failure: it and the entries after it unpack
+python3 - "$T/warn.aci" <<'EOF'
+import json, sys
+man = json.dumps({"acKind": "ImageManifest", "acVersion": "0.8.11",
+    "name": "example.com/w", "labels": [{"name": "os", "value": "linux"}]})
+man = man.encode()
+def hdr(name, size, typ=b"0", mode=0o644):
+    h = bytearray(512)
+    h[0:len(name)] = name
+    h[100:108] = b"%07o\0" % mode
+    h[108:124] = b"0000000\0" * 2
+    h[124:136] = b"%011o\0" % size
+    h[136:148] = b"00000000000\0"
+    h[156:157] = typ
+    h[257:265] = b"ustar\x0000"
+    h[148:156] = b" " * 8
+    h[148:156] = b"%06o\0 " % sum(h)
+    return bytes(h)
+def pad(d):
+    return d + b"\0" * (-len(d) % 512)
+rec = b"25 path=rootfs/caf\xe9-bad\n"
+out = hdr(b"manifest", len(man)) + pad(man) + hdr(b"rootfs", 0, b"5", 0o755)
+out += hdr(b"././@PaxHeader", len(rec), b"x") + pad(rec)
+out += hdr(b"rootfs/placeholder", 3) + pad(b"abc")
+out += hdr(b"rootfs/after", 3) + pad(b"xyz") + b"\0" * 1024
+open(sys.argv[1], "wb").write(out)
+EOF
+r=$(tree "$("$POD1" --dir="$D" image import "$T/warn.aci" 2>"$T/err")")
+is "$(find "$r" -name 'caf*-bad' -exec cat {} +)" abc \
+    "a name libarchive warns about unpacks (a warning is no failure)"
+is "$(cat "$r/after" 2>/dev/null)" xyz "... and so do the entries after it"
 
 # xattrs: file capabilities and user.* are kept, trusted.* is not
 python3 - "$T/xattr.aci" <<'EOF'
