@@ -30,6 +30,21 @@
 
 enum { K_ACI = 1, K_OCI, K_OCITAR, K_DOCKER };
 
+/* This machine as OCI names it (GOARCH) and as appc does. */
+#if defined(__x86_64__)
+#define OCI_ARCH "amd64"
+#define APPC_ARCH "amd64"
+#elif defined(__aarch64__)
+#define OCI_ARCH "arm64"
+#define APPC_ARCH "aarch64"
+#elif defined(__i386__)
+#define OCI_ARCH "386"
+#define APPC_ARCH "i386"
+#else
+#define OCI_ARCH ""
+#define APPC_ARCH ""
+#endif
+
 struct layout {
 	const char *path;	/* the dir or the tar */
 	int tar;
@@ -95,10 +110,13 @@ check_manifest(const char *what, const char *buf, size_t len, int insecure)
 		if (strcmp(jstr(x, "name"), "arch") == 0)
 			arch = jstr(x, "value");
 	}
+	/* rkt's check: an image for another machine does not run here */
 	if (!(insecure & INSECURE_IMAGE)) {
 		if (os && strcmp(os, "linux") != 0)
 			die(100, what, ": manifest: os ", os, " is not linux");
-		(void)arch;
+		if (arch && *APPC_ARCH && strcmp(arch, APPC_ARCH) != 0)
+			die(100, what, ": manifest: arch ", arch, " is not ",
+			    APPC_ARCH, " (--insecure-options=image runs it)");
 	}
 	if (json_array_size(json_object_get(m, "dependencies")) > 0)
 		warn(what, ": its dependencies are not fetched: the image must "
@@ -469,7 +487,7 @@ appc_make(json_t *cfg, const char *ref, const char *appcid, int rfd)
 	json_array_append_new(labels, label("version", tag));
 	json_array_append_new(labels, label("os", jstr(cfg, "os") ?
 	    jstr(cfg, "os") : "linux"));
-	json_array_append_new(labels, label("arch", arch ? arch : "amd64"));
+	json_array_append_new(labels, label("arch", arch ? arch : APPC_ARCH));
 	snprintf(n, sizeof n, "%zu", nentry);
 	anns = json_array();
 	json_array_append_new(anns, label("pod1/oci-entrypoint", n));
@@ -495,7 +513,7 @@ platform_ok(json_t *d)
 	os = jstr(p, "os");
 	arch = jstr(p, "architecture");
 	return (!os || strcmp(os, "linux") == 0) &&
-	    (!arch || strcmp(arch, "amd64") == 0);
+	    (!arch || !*OCI_ARCH || strcmp(arch, OCI_ARCH) == 0);
 }
 
 /* index → (index →)* manifest → config + layers, onto tfd/rootfs. */
@@ -540,7 +558,7 @@ oci_unpack(struct layout *L, const char *ref, int tfd, char *id)
 		}
 		if (pick == NULL)
 			die(100, L->label, ": no image ", ref ? ref :
-			    "for linux/amd64", " in the index");
+			    "for linux/" OCI_ARCH, " in the index");
 		digest = jstr(pick, "digest");
 		mt = jstr(pick, "mediaType");
 		buf = blob_get(L, digest, &len);

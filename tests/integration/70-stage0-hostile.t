@@ -87,6 +87,7 @@ mans = {
  "man-noname": man.replace(b'"name": "example.com/h", ', b""),
  "man-exec": man.replace(b'["/bin/sh"]', b'"/bin/sh"'),
  "man-os": man.replace(b'"linux"', b'"windows"'),
+ "man-arch": man.replace(b'"amd64"', b'"s390x"'),
 }
 if name in bad:
     aci(f"{out}/{name}.aci", bad[name])
@@ -154,7 +155,7 @@ for h in traversal absolute symlink-abs symlink-rel hardlink-abs \
 	"$POD1" --dir="$D" image rm "$id" >/dev/null
 done
 
-for m in man-json man-kind man-noname man-exec man-os man-missing; do
+for m in man-json man-kind man-noname man-exec man-os man-arch man-missing; do
 	gen "$m"
 	case $m in
 	man-json) w="*.aci: bad JSON: *" ;;
@@ -162,10 +163,16 @@ for m in man-json man-kind man-noname man-exec man-os man-missing; do
 	man-noname) w="*.aci: manifest: no name" ;;
 	man-exec) w="*.aci: manifest: app.exec is not a list of strings" ;;
 	man-os) w="*.aci: manifest: os windows is not linux" ;;
+	man-arch) w="*.aci: manifest: arch s390x is not amd64 (*" ;;
 	man-missing) w="*.aci: not an ACI: no manifest" ;;
 	esac
 	refused "$m" "$T/img/$m.aci" "$w"
 done
+
+id=$("$POD1" --dir="$D" --insecure-options=image image import \
+    "$T/img/man-arch.aci")
+is "$?" 0 "control: --insecure-options=image takes the s390x image"
+quiet "$POD1" --dir="$D" image rm "$id"
 
 # garbage and truncated archives
 head -c 100000 /dev/urandom >"$T/img/garbage.aci"
