@@ -227,4 +227,12 @@ P5=$D/pods/run/$(cat "$T/u5")
 is "$(mounts_under "$P5")" 0 "--no-overlay: no mounts"
 ok "--no-overlay: the rootfs is a copy" \
     [ -x "$P5/stage1/rootfs/opt/stage2/bb/rootfs/bin/busybox" ]
+# where overlay cannot be had (here: a comma in the path, which the
+# overlay options cannot carry), pod1 falls back to copies by itself
+"$POD1" --dir="$T/a,b" run --stage1-path="$T/fake.aci" \
+    --uuid-file-save="$T/u6" "$T/bb.aci" >/dev/null 2>&1
+is "$?" 0 "no overlay possible: the run still works"
+P6=$T/a,b/pods/run/$(cat "$T/u6")
+is "$(mounts_under "$P6")" 0 "... with no mounts"
+ok "... and copies" [ -x "$P6/stage1/rootfs/opt/stage2/bb/rootfs/bin/busybox" ]
 done_testing
