@@ -34,6 +34,7 @@ const char *path_strip(const char *, const char *);
 int path_whiteout(const char *);
 int digest_parse(const char *, int *, char *);
 int acname_ok(const char *);
+void acname_clean(const char *, size_t, char *, size_t);
 void acname_make(const char *, char *, size_t);
 void path_printable(const char *, char *, size_t);
 int uuid_ok(const char *);

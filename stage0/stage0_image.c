@@ -426,6 +426,7 @@ static char *
 appc_make(json_t *cfg, const char *ref, const char *appcid, int rfd)
 {
 	json_t *m, *app, *exec, *env, *ports, *labels, *anns, *c, *x, *v;
+	json_t *mps;
 	char name[256], tag[128], user[128], group[128], n[64], *p, *out;
 	const char *s, *k, *arch;
 	size_t i, nentry = 0;
@@ -480,6 +481,20 @@ appc_make(json_t *cfg, const char *ref, const char *appcid, int rfd)
 	    "group", group, "environment", env, "ports", ports);
 	if ((s = jstr(c, "WorkingDir")) && *s)
 		json_object_set_new(app, "workingDirectory", json_string(s));
+	/* VOLUME /data: a mount point named as docker2aci names it */
+	mps = json_array();
+	json_object_foreach(json_object_get(c, "Volumes"), k, v) {
+		char vn[128];
+
+		snprintf(vn, sizeof vn, "volume-%s", k);
+		acname_clean(vn, strlen(vn), n, sizeof n);
+		json_array_append_new(mps, json_pack("{s:s,s:s}", "name", n,
+		    "path", k));
+	}
+	if (json_array_size(mps))
+		json_object_set_new(app, "mountPoints", mps);
+	else
+		json_decref(mps);
 	arch = jstr(cfg, "architecture");
 	if (arch && strcmp(arch, "arm64") == 0)
 		arch = "aarch64";

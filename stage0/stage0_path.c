@@ -131,18 +131,16 @@ acname_ok(const char *s)
 }
 
 /*
- * The app name rkt derives from an image name: its last path part, less
- * any tag, as an AC Name ("localhost/bb-docker:latest" is "bb-docker").
+ * The first len bytes of in as an AC Name: lower case, each run of
+ * other characters one '-', none at either end; "app" if nothing is left.
  */
 void
-acname_make(const char *image, char *out, size_t n)
+acname_clean(const char *in, size_t len, char *out, size_t n)
 {
-	const char *b = strrchr(image, '/'), *p;
-	size_t o = 0;
+	size_t o = 0, i;
 
-	b = b ? b + 1 : image;
-	for (p = b; *p && *p != ':' && *p != '@' && o + 2 < n; p++) {
-		char c = tolower((unsigned char)*p);
+	for (i = 0; i < len && in[i] && o + 2 < n; i++) {
+		char c = tolower((unsigned char)in[i]);
 
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
 			c = '-';
@@ -157,6 +155,19 @@ acname_make(const char *image, char *out, size_t n)
 		return;
 	}
 	out[o] = 0;
+}
+
+/*
+ * The app name rkt derives from an image name: its last path part, less
+ * any tag, as an AC Name ("localhost/bb-docker:latest" is "bb-docker").
+ */
+void
+acname_make(const char *image, char *out, size_t n)
+{
+	const char *b = strrchr(image, '/');
+
+	b = b ? b + 1 : image;
+	acname_clean(b, strcspn(b, ":@"), out, n);
 }
 
 /* A name as it may go into a one-line message: controls become '?'. */

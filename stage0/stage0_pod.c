@@ -426,6 +426,38 @@ pod_prepare(struct pod *p, int run, char *uuid)
 	vols = json_array();
 	for (i = 0; i < p->volumes.n; i++)
 		json_array_append_new(vols, volume_json(p->volumes.v[i]));
+	/*
+	 * rkt: an image mount point no volume and no --mount serves gets
+	 * an empty volume of its name, so the stage1 finds one
+	 */
+	json_array_foreach(apps, i, x) {
+		json_t *mp, *v, *mt;
+		size_t j2, k2;
+
+		json_array_foreach(json_object_get(json_object_get(x, "app"),
+		    "mountPoints"), j, mp) {
+			const char *mn = json_string_value(json_object_get(mp,
+			    "name"));
+			const char *mpath = json_string_value(json_object_get(mp,
+			    "path"));
+			int served = 0;
+
+			if (mn == NULL)
+				continue;
+			json_array_foreach(vols, j2, v)
+				served |= strcmp(json_string_value(
+				    json_object_get(v, "name")), mn) == 0;
+			json_array_foreach(json_object_get(x, "mounts"), k2, mt)
+				served |= mpath && strcmp(json_string_value(
+				    json_object_get(mt, "path")), mpath) == 0;
+			if (served)
+				continue;
+			info("no volume for mount point ", mn, ": an empty one "
+			    "is made, and goes with the pod");
+			json_array_append_new(vols, json_pack("{s:s,s:s}",
+			    "name", mn, "kind", "empty"));
+		}
+	}
 	pm = json_pack("{s:s,s:s,s:o,s:o,s:[],s:[{s:s,s:s}],s:[]}",
 	    "acVersion", "1.30.0", "acKind", "PodManifest", "apps", apps,
 	    "volumes", vols, "isolators", "annotations", "name",

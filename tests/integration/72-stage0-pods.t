@@ -227,6 +227,25 @@ P5=$D/pods/run/$(cat "$T/u5")
 is "$(mounts_under "$P5")" 0 "--no-overlay: no mounts"
 ok "--no-overlay: the rootfs is a copy" \
     [ -x "$P5/stage1/rootfs/opt/stage2/bb/rootfs/bin/busybox" ]
+# an OCI VOLUME becomes a mount point; a pod with no volume for it gets
+# an empty one of its name (rkt's rule), and a --volume of that name
+# is used as it is (control)
+cp -a "$T/layout" "$T/vlayout"
+umoci config --image "$T/vlayout:bb" --config.volume /data/x
+u7=$(p1 prepare --stage1-path="$T/fake.aci" "$T/vlayout:bb" 2>"$T/err")
+pm7=$D/pods/prepared/$u7/pod
+is "$(jq -c '.apps[0].app.mountPoints' "$pm7")" \
+    '[{"name":"volume-data-x","path":"/data/x"}]' \
+    "a VOLUME is an appc mount point"
+is "$(jq -c '.volumes' "$pm7")" '[{"name":"volume-data-x","kind":"empty"}]' \
+    "an empty volume serves it"
+like "$(err1)" "pod1: info: no volume for mount point volume-data-x: *" \
+    "... and pod1 says so"
+u8=$(p1 prepare --stage1-path="$T/fake.aci" \
+    --volume=volume-data-x,kind=host,source="$T" "$T/vlayout:bb" 2>/dev/null)
+is "$(jq -c '[.volumes[].kind]' "$D/pods/prepared/$u8/pod")" '["host"]' \
+    "control: a --volume of its name is used instead"
+
 # where overlay cannot be had (here: a comma in the path, which the
 # overlay options cannot carry), pod1 falls back to copies by itself
 "$POD1" --dir="$T/a,b" run --stage1-path="$T/fake.aci" \

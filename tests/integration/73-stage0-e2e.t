@@ -63,6 +63,18 @@ run sub "$POD1" --dir="$D" run --net=host "$T/bb.aci" --- "$T/layout:bb" \
     --name=oci -- true >/dev/null 2>&1
 is "$?" 0 "control: apps that all end 0 make pod1 exit 0"
 
+# an image with a VOLUME and no --volume: the empty volume pod1 adds
+# is mounted there by our stage1, and the app can write to it
+cp -a "$T/layout" "$T/vlayout"
+umoci config --image "$T/vlayout:bb" --config.volume /data
+run sub "$POD1" --dir="$D" run --net=host "$T/vlayout:bb" -- \
+    sh -c 'echo in > /data/f && cat /data/f && grep " /data " /proc/mounts' \
+    >"$T/out2" 2>"$T/err2"
+is "$?" 0 "an OCI VOLUME gets an empty volume the app can use"
+diag_file "$T/err2"
+ok "... which it wrote and read" grep -q '^\[bb\] in$' "$T/out2"
+ok "... mounted on its path" grep -q '^\[bb\] .* /data ' "$T/out2"
+
 # a running pod: web flaps under --restart=always, db sleeps
 start pod sub "$POD1" --dir="$D" run --net=host --uuid-file-save="$T/u2" \
     "$T/layout:bb" --name=web --restart=always -- \
@@ -109,5 +121,5 @@ is "$(find "$D/pods/run" "$D/pods/exited-garbage" -mindepth 1 -maxdepth 1 |
     "gc: every exited pod is gone"
 is "$(mounts_under "$D/pods")" 0 "gc: no mount left under pods/"
 ok "the store still has the images" \
-    [ "$(ls "$D/cas/tree" | wc -l)" -eq 4 ]
+    [ "$(ls "$D/cas/tree" | wc -l)" -eq 5 ]
 done_testing

@@ -84,6 +84,10 @@ main(void)
 	is_str(name, "bb-docker", "app name from an image name");
 	acname_make("example.com/My_App", name, sizeof name);
 	is_str(name, "my-app", "made an AC Name");
+	acname_clean("volume-/data/x", 14, name, sizeof name);
+	is_str(name, "volume-data-x", "a volume name from a path");
+	acname_clean("ab:cd", 2, name, sizeof name);
+	is_str(name, "ab", "only len bytes");
 	acname_make("___", name, sizeof name);
 	is_str(name, "app", "nothing left: app");
 	ok(uuid_ok("0c0f281f-c6bd-4963-9628-390fd2c5839f"), "a uuid");
