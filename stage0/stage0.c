@@ -368,7 +368,8 @@ main(int argc, char **argv)
 			grace = duration(v);
 		else if ((v = flagval(argv, &i, "expire-prepared")))
 			expire = duration(v);
-		else if (flagbool(argv, i, "full", &full) ||
+		else if (flagbool(argv, i, "json", &json) ||
+		    flagbool(argv, i, "full", &full) ||
 		    flagbool(argv, i, "no-legend", &nolegend) ||
 		    flagbool(argv, i, "force", &force) ||
 		    flagbool(argv, i, "debug", &c.debug))
