@@ -6,11 +6,15 @@
 # sentinel tree beside it is the same before and after, the store keeps
 # no half-made tree, and a `pod1 run` of it leaves no pod dir. ACIs with
 # traversal, absolute paths, symlink and hardlink escapes, symlink loops,
-# a symlink put in place of a dir mid-archive or of the rootfs itself; the same escapes across
-# OCI layers; garbage, truncated archives, wrong digests (OCI blob,
-# docker diff_id, a pinned ACI ID) and broken manifests. Control: each
-# archive is made by one generator, which also makes a benign twin that
-# imports fine and lands where it should.
+# a symlink put in place of a dir mid-archive or of the rootfs itself;
+# the same escapes across OCI layers; garbage, empty, truncated archives
+# and layers; wrong digests (OCI blob and manifest, docker diff_id, a
+# pinned ACI ID); paths in the metadata (a docker layer name, an OCI
+# digest); broken manifests and a foreign arch (control: accepted with
+# --insecure-options=image). Control: each archive is made by one
+# generator, which also makes a benign twin that imports fine and lands
+# where it should; a naive extractor shows the sentinel check sees an
+# escape.
 # shellcheck source=tests/lib.sh
 . "${0%/*}/../lib.sh"
 . "${0%/*}/../stage0.sh"
@@ -278,6 +282,17 @@ printf 'x' >>"$T/dx/$lay"
 (cd "$T/dx" && tar -cf "$T/dbad.tar" manifest.json "$cfg" "$lay")
 refused "docker diff_id" "$T/dbad.tar" \
     "*dbad.tar: layer $lay: *"
+# names in the metadata that point out of the archive or the layout
+jq '.[0].Layers[0] = "../../../../../../etc/passwd"' "$T/dx/manifest.json" \
+    >"$T/dx/m2" && mv "$T/dx/m2" "$T/dx/manifest.json"
+(cd "$T/dx" && tar -cf "$T/dpath.tar" manifest.json "$cfg" "$lay")
+refused "docker layer path" "$T/dpath.tar" \
+    "*dpath.tar: bad layer name in manifest.json"
+cp -a "$T/oci-ok" "$T/oci-path"
+jq '.manifests[0].digest = "sha256:../../../../../../../../etc/passwd"' \
+    "$T/oci-ok/index.json" >"$T/oci-path/index.json"
+refused "OCI digest path" "$T/oci-path" \
+    "*oci-path: bad digest: sha256:../../*"
 ok "control: the docker-archive as skopeo wrote it imports" \
     quiet "$POD1" --dir="$D" image import "$T/d.tar"
 
