@@ -55,7 +55,7 @@ stage1_enter(int argc, char **argv)
 	char path[64], svc[PATH_MAX], *sh[] = { "/bin/sh", 0 };
 	const char *pidarg = 0, *app = 0, *v;
 	char **cmd = sh, **xargv;
-	int fds[5], rootfd, i, n, st;
+	int fds[5], rootfd, ownpid, i, n, st;
 	unsigned long long pid;
 	struct stat sst;
 	sigset_t set;
@@ -83,6 +83,9 @@ stage1_enter(int argc, char **argv)
 		    "[CMD ARG...]");
 	if (app == 0 || *app == 0 || strchr(app, '/') || app[0] == '.')
 		die(S1_FAIL, "enter: bad or missing --appname");
+	/* our own, to go back to once our child is in the pod's */
+	if ((ownpid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0)
+		die_sys(S1_FAIL, "unable to open /proc/self/ns/pid");
 	for (i = 0; i < 5; i++) {
 		s1_path(path, sizeof path, "/proc/%llu/ns/%s", pid, ns[i]);
 		if ((fds[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -119,6 +122,8 @@ stage1_enter(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, 0);
 	if ((child = fork()) < 0)
 		die_sys(S1_FAIL, "unable to fork");
+	if (child > 0 && setns(ownpid, CLONE_NEWPID) < 0)
+		warn_sys("unable to return to our PID namespace");
 	if (child == 0) {
 		char *envp[] = { "PATH=/pod1:/usr/sbin:/usr/bin:/sbin:/bin",
 		    0 };

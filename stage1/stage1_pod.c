@@ -123,6 +123,7 @@ env_set(struct app *a, const char *name, const char *value)
 	strcpy(e + n + 1, value);
 	for (i = 0; i < a->nenv; i++)
 		if (strncmp(a->env[i], name, n) == 0 && a->env[i][n] == '=') {
+			free(a->env[i]);
 			a->env[i] = e;
 			return 0;
 		}

@@ -550,7 +550,7 @@ stage1_run(int argc, char **argv)
 {
 	const char *lock;
 	sigset_t set;
-	int i, p[2];
+	int i, p[2], nsfd;
 	pid_t pid;
 
 	r.lockfd = -1;
@@ -601,10 +601,19 @@ stage1_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, 0);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		die_sys(S1_FAIL, "unable to make a pipe");
+	/*
+	 * Our next child is the new namespace's PID 1; we stay where we are,
+	 * and our later children (a sanitizer's helper, say) too: setns back.
+	 */
+	if ((nsfd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0)
+		die_sys(S1_FAIL, "unable to open /proc/self/ns/pid");
 	if (unshare(CLONE_NEWPID) < 0)
 		die_sys(S1_FAIL, "unable to make a PID namespace");
 	if ((pid = fork()) < 0)
 		die_sys(S1_FAIL, "unable to fork");
+	if (pid > 0 && setns(nsfd, CLONE_NEWPID) < 0)
+		warn_sys("unable to return to our PID namespace");
+	fd_close(nsfd);
 	if (pid == 0) {
 		fd_close(p[0]);
 		r.syncfd = p[1];
