@@ -57,7 +57,8 @@ HELPERS = \
 
 INITSRC = \
 	init/init.c \
-	init/init_dir.c
+	init/init_dir.c \
+	init/init_machine.c
 
 SUPSRC = \
 	supervise/supervise.c \
