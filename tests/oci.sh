@@ -102,9 +102,32 @@ need_podman() {
 }
 
 # podman with its storage, run root, config and events under $T; a plain
-# podman call would create /var/lib/containers and /run/containers
+# podman call would create /var/lib/containers and /run/containers. vfs:
+# no overlay mount can outlive the test under $T. Its cleanup runs before
+# lib.sh's: the containers, then anything still mounted under $PM.
 PM=$T/podman
+podman_cleanup() {
+	[ -d "$PM" ] || return 0
+	podman_ pod rm -a -f >/dev/null 2>&1
+	podman_ rm -a -f -t 0 >/dev/null 2>&1
+	awk -v p="$PM/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts |
+	    sort -r | while read -r _m; do
+		umount -l "$_m"
+	done
+	# c/image's blob info cache for root has a fixed place, whatever
+	# the storage: remove it when it was not there before us
+	if [ "$pm_cache" = new ]; then
+		rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
+		rmdir /var/lib/containers/cache /var/lib/containers \
+		    2>/dev/null
+	fi
+	return 0
+}
 podman_setup() {
+	pm_cache=old
+	[ -e /var/lib/containers/cache/blob-info-cache-v1.boltdb ] ||
+	    pm_cache=new
+	trap 'tap_st=$?; podman_cleanup; cleanup; exit $tap_st' EXIT
 	mkdir -p "$PM/tmp" "$PM/root" "$PM/run"
 	cat >"$PM/containers.conf" <<EOF
 [containers]
@@ -121,7 +144,7 @@ crun = ["$CRUN_WRAP"]
 EOF
 	cat >"$PM/storage.conf" <<EOF
 [storage]
-driver = "overlay"
+driver = "vfs"
 graphroot = "$PM/root"
 runroot = "$PM/run"
 EOF
@@ -131,6 +154,6 @@ podman_() {
 	CONTAINERS_CONF=$PM/containers.conf \
 	    CONTAINERS_STORAGE_CONF=$PM/storage.conf TMPDIR=$PM/tmp \
 	    podman --root "$PM/root" --runroot "$PM/run" \
-	    --storage-driver overlay --cgroup-manager cgroupfs \
+	    --storage-driver vfs --cgroup-manager cgroupfs \
 	    --events-backend file --runtime "$CRUN_WRAP" "$@"
 }
