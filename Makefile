@@ -175,7 +175,9 @@ $(DEPS): mk/deps.sh
 # the real tools the tests use as oracles and harness
 TESTTOOLS = prove:perl busybox:busybox-static jq:jq flock:util-linux unshare:util-linux script:bsdutils pgrep:procps \
 	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools \
-	qemu-system-x86_64:qemu-system-x86 cpio:cpio /vmlinuz:linux-image-amd64
+	qemu-system-x86_64:qemu-system-x86 cpio:cpio /vmlinuz:linux-image-amd64 \
+	crun:crun podman:podman nsenter:util-linux nginx:nginx-light \
+	memcached:memcached
 
 # the sanitizer build links Debian's own libraries
 ifeq ($(SANITIZE),1)
