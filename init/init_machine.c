@@ -3,7 +3,8 @@
  * pod1-init as the PID 1 of a machine (-m, or PID 1 run as "init"): mount
  * the API filesystems the kernel leaves to init, give the services a
  * console, and end with reboot(2) on busybox's signals: USR2 poweroff,
- * USR1 halt, TERM reboot, INT (ctrl-alt-del) reboot. The kernel panics
+ * USR1 halt, TERM reboot, INT (ctrl-alt-del) reboot; and systemd's:
+ * RTMIN+3 halt, RTMIN+4 poweroff, RTMIN+5 reboot. The kernel panics
  * when the PID 1 of a machine exits: on this path it never does.
  */
 #include <sys/mount.h>
@@ -43,6 +44,9 @@ static const struct machine_mnt {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* SIGRTMIN as glibc, systemd and podman count: musl's is 35, not 34 */
+#define SYSTEMD_RTMIN 34
+
 static void machine_mount(const struct machine_mnt *);
 static void machine_console(struct init *);
 
@@ -50,6 +54,8 @@ static void machine_console(struct init *);
  * Fds 0 to 2 a kernel left closed (no /dev/console in the initramfs) are
  * held by a harmless fd until the console can be opened, so that neither
  * the signalfd nor a service's files land on them. Call first thing.
+ * Should the console never open, the services inherit "/" read-only:
+ * reads and writes fail, which is what a closed fd would give them.
  */
 void
 machine_hold_stdio(struct init *s)
@@ -135,11 +141,20 @@ machine_setup(struct init *s)
 		warn_sys("unable to take ctrl-alt-del as SIGINT");
 }
 
-/* The reboot(2) command busybox's poweroff, halt and reboot ask for. */
+/*
+ * The reboot(2) command busybox's poweroff, halt and reboot ask for, or
+ * systemd's signals, which podman's stop sends an /sbin/init.
+ */
 int
 machine_action(int sig)
 {
 	switch (sig) {
+	case SYSTEMD_RTMIN + 3:
+		return RB_HALT_SYSTEM;
+	case SYSTEMD_RTMIN + 4:
+		return RB_POWER_OFF;
+	case SYSTEMD_RTMIN + 5:
+		return RB_AUTOBOOT;
 	case SIGUSR2:
 		return RB_POWER_OFF;
 	case SIGUSR1:
@@ -183,8 +198,10 @@ machine_end(struct init *s)
 		sync();
 	}
 	info(name, ": now");
-	if (reboot(s->action) < 0)
+	if (reboot(s->action) < 0 && (s->machine == MACHINE_KERNEL ||
+	    errno != EPERM))
 		warn_sys("unable to ", name);
+	/* a container without CAP_SYS_BOOT: its engine expects an exit */
 	if (s->machine != MACHINE_KERNEL)
 		return;
 	warn("staying up without services: the kernel panics when PID 1 "

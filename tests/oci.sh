@@ -34,6 +34,7 @@ mkrootfs() {
 		ln -sf busybox "$1/bin/$_a"
 	done
 	cp "$INIT" "$SUP" "$B/pod1-svlog" "$1/sbin/"
+	ln -sf pod1-init "$1/sbin/init"
 	cp "$PROBE" "$1/bin/probe"
 	for _a in a b c d m; do
 		ln -sf probe "$1/bin/app-$_a"

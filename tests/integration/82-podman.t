@@ -8,8 +8,12 @@
 # `podman run --init --init-path=build/pod1-init` makes pod1-init the
 # PID 1 at /run/podman-init: `podman kill` signals reach the command,
 # `podman stop` ends it with its own status, an exit code passes through.
-# Control: a PID 1 without pod1-init ignores podman stop's TERM and is
-# killed after the timeout (137).
+# An image whose entrypoint is /sbin/init, a link to pod1-init, gets
+# machine mode: /etc/pod1/service, and podman stop's SIGRTMIN+3 (podman
+# takes /sbin/init for systemd) as a halt, which without CAP_SYS_BOOT is
+# a plain exit 0. Control: a PID 1 without
+# pod1-init ignores podman stop's TERM and is killed after the timeout
+# (137).
 . "${0%/*}/../lib.sh"
 . "${0%/*}/../oci.sh"
 
@@ -93,6 +97,31 @@ ok "--init: the command got TERM" eval 'logs | grep -q "^TERM$"'
 podman_ run --rm --init --init-path "$INIT" --entrypoint '["/bin/app-a"]' \
     "$IMG" exit 5 >/dev/null 2>&1
 is "$?" 5 "--init: podman run exits with the command's code 5"
+
+# /sbin/init -> pod1-init as PID 1: machine mode, in a container; the
+# engine's mounts are kept. Podman takes an /sbin/init for systemd and
+# stops it with SIGRTMIN+3, systemd's halt, which without CAP_SYS_BOOT
+# ends in a plain exit 0
+N=pod1-machine-$$
+podman_ run -d --name "$N" -v "$T/logs:/var/log" --entrypoint \
+    '["/sbin/init"]' "$IMG" >/dev/null 2>"$T/run.err"
+p=$(cpid "$N")
+is "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" "/sbin/init " \
+    "init: PID 1 is /sbin/init, a link to pod1-init" || diag_file "$T/run.err"
+ok "init: it runs /etc/pod1/service" wait_for 10 eval \
+    '[ "$(nscount "$p" b)" -eq 1 ] && [ "$(nscount "$p" c)" -eq 1 ]'
+ok "init: a logs" wait_for 10 eval '[ "$(grep -c "^ready " "$L")" -ge 2 ]'
+stop "$N" 10
+ok "init: podman stop is done well before its timeout" [ "$ms" -lt 5000 ]
+is "$(exitcode "$N")" 0 "init: the container exits 0"
+is "$(tail -n 1 "$L")" TERM "init: a got TERM, its logger its last line"
+podman_ logs "$N" >"$T/logs.out" 2>&1
+is "$(podman_ inspect --format '{{.Config.StopSignal}}' "$N")" 37 \
+    "init: podman's stop signal for it is SIGRTMIN+3"
+ok "init: pod1-init took it for a halt" \
+    grep -q 'info: halt: stopping the services' "$T/logs.out"
+nok "init: and did not complain of the missing CAP_SYS_BOOT" \
+    grep -q 'unable to halt' "$T/logs.out"
 
 # control: no pod1-init, a PID 1 with no TERM handler
 N=pod1-bare-$$

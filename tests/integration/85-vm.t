@@ -4,8 +4,8 @@
 # 85-vm: pod1-init as the init of a machine. First -m as the PID 1 of a
 # PID namespace, where reboot(2) ends the namespace and says how (killed
 # by INT: poweroff or halt; by HUP: reboot): busybox's signals USR2, USR1,
-# TERM and INT each stop the services and end with the right command, and
-# /run gets a tmpfs. Controls: -d alone mounts nothing, ignores USR2 and
+# TERM and INT, and systemd's RTMIN+3 to +5, each stop the services and
+# end with the right command, and /run gets a tmpfs. Controls: -d alone mounts nothing, ignores USR2 and
 # exits 0 on TERM; -m refuses to run when not PID 1. Then the real thing:
 # Debian's kernel boots, under qemu's software emulation, an initramfs
 # whose /init is pod1-init, which mounts /proc /sys /dev /run, runs the
@@ -43,8 +43,9 @@ if have_unshare; then
 	mksvcs "$D"
 	# SIG STATUS ACTION: reboot(2) in a PID namespace kills its PID 1 by
 	# SIGINT for poweroff and halt, by SIGHUP for a restart
+	# (37 to 39: systemd's SIGRTMIN+3 to +5, as podman sends them)
 	for t in USR2:130:poweroff USR1:130:halt TERM:129:reboot \
-	    INT:129:reboot; do
+	    INT:129:reboot 37:130:halt 38:130:poweroff 39:129:reboot; do
 		sig=${t%%:*}
 		st=${t#*:}
 		st=${st%:*}
