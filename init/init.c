@@ -199,7 +199,8 @@ forward(struct init *s, int sig)
 		/* the supervisors take signals through their control FIFOs */
 		if (s->machine && machine_action(sig)) {
 			s->action = machine_action(sig);
-			info(machine_name(s->action), ": stopping the services");
+			info(machine_name(s->action),
+			    ": stopping the services");
 			stop_begin(s);
 		} else if (!s->machine && (sig == SIGTERM || sig == SIGINT))
 			stop_begin(s);
@@ -426,8 +427,10 @@ main(int argc, char **argv)
 		}
 		if (r < 0)
 			warn_sys("unable to read signals");
-		/* while stopping, look for the end even without a SIGCHLD:
-		 * with no child left, none comes */
+		/*
+		 * While stopping, look for the end even without a SIGCHLD:
+		 * with no child left, none comes.
+		 */
 		if (!chld && s->phase == RUNNING)
 			continue;
 		if (reap(s)) {
