@@ -115,20 +115,23 @@ podman_cleanup() {
 	    sort -r | while read -r _m; do
 		umount -l "$_m"
 	done
-	# c/image's blob info cache for root has a fixed place, whatever
-	# the storage: remove it when it was not there before us
-	if [ "$pm_cache" = new ]; then
-		rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
-		rmdir /var/lib/containers/cache /var/lib/containers \
-		    2>/dev/null
-	fi
+	return 0
+}
+# c/image's blob info cache for root has a fixed place, whatever the
+# storage: remove it when it was not there before us, once every process
+# of ours (conmon's exit commands too) is gone
+podman_cache_cleanup() {
+	[ "$pm_cache" = new ] || return 0
+	rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
+	rmdir /var/lib/containers/cache /var/lib/containers 2>/dev/null
 	return 0
 }
 podman_setup() {
 	pm_cache=old
 	[ -e /var/lib/containers/cache/blob-info-cache-v1.boltdb ] ||
 	    pm_cache=new
-	trap 'tap_st=$?; podman_cleanup; cleanup; exit $tap_st' EXIT
+	trap 'tap_st=$?; podman_cleanup; cleanup; podman_cache_cleanup
+	    exit $tap_st' EXIT
 	mkdir -p "$PM/tmp" "$PM/root" "$PM/run"
 	cat >"$PM/containers.conf" <<EOF
 [containers]
