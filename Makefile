@@ -22,6 +22,7 @@ LIBSRC = \
 	lib/utc.c
 
 HDR = \
+	exec/exec.h \
 	init/init.h \
 	lib/err.h \
 	lib/fd.h \
@@ -33,6 +34,8 @@ HDR = \
 	lib/svstatus.h \
 	lib/tai.h \
 	lib/utc.h \
+	stage1/stage1.h \
+	stage1/stage1_isol.h \
 	supervise/supervise.h \
 	svlog/svlog.h \
 	tests/unit/tap.h
@@ -68,10 +71,18 @@ SUPSRC = \
 	supervise/supervise_tree.c
 
 EXECSRC = \
-	exec/exec.c
+	exec/exec.c \
+	exec/exec_cgroup.c \
+	exec/exec_conf.c \
+	exec/exec_priv.c
 
 STAGE1SRC = \
-	stage1/stage1.c
+	stage1/stage1.c \
+	stage1/stage1_enter.c \
+	stage1/stage1_isol.c \
+	stage1/stage1_mount.c \
+	stage1/stage1_pod.c \
+	stage1/stage1_run.c
 
 STAGE0SRC = \
 	stage0/stage0.c
@@ -206,6 +217,7 @@ bench: all $(HELPERS)
 # one is missing here
 MAN1 =
 MAN8 = \
+	exec/pod1-exec.8 \
 	init/pod1-init.8 \
 	supervise/pod1-supervise.8 \
 	svlog/pod1-svlog.8

@@ -26,6 +26,7 @@ struct sv {
 	long long started;
 	unsigned char seen;	/* still in the dir at the last scan */
 	unsigned char deaths;	/* quick deaths in a row */
+	unsigned char ended;	/* a main service that ended for good */
 	char name[NAME_MAX + 1];
 };
 
