@@ -29,9 +29,9 @@ svc "$R" a 'exec app-a signals -x TERM'
 svclog "$R" a
 svc "$R" b 'exec app-b pause'
 svc "$R" c 'exec app-c pause'
-tar -C "$R" -c . | podman_ import -q \
-    --change 'ENTRYPOINT ["/sbin/pod1-init", "-t", "5", "-d", "/etc/pod1/service"]' \
-    - "$IMG" >/dev/null 2>"$T/import.err"
+EP='["/sbin/pod1-init", "-t", "5", "-d", "/etc/pod1/service"]'
+tar -C "$R" -c . | podman_ import -q --change "ENTRYPOINT $EP" - "$IMG" \
+    >/dev/null 2>"$T/import.err"
 ok "the image is imported" podman_ image exists "$IMG" ||
     diag_file "$T/import.err"
 

@@ -23,14 +23,16 @@ NGINX=$(command -v nginx) ||
     skip_all "no nginx (apt-get install nginx-light)"
 MEMCACHED=$(command -v memcached) ||
     skip_all "no memcached (apt-get install memcached)"
-command -v nsenter >/dev/null || skip_all "no nsenter (apt-get install util-linux)"
+command -v nsenter >/dev/null ||
+    skip_all "no nsenter (apt-get install util-linux)"
 
 # withlibs ROOT BIN...: BIN and every library ldd names, at their paths
 withlibs() {
 	_root=$1
 	shift
-	for _f in "$@" $(ldd "$@" | sed -n 's,.*[[:space:]]\(/[^[:space:]]*\) (0x.*,\1,p' |
-	    sort -u); do
+	for _f in "$@" $(ldd "$@" |
+	    sed -n 's,.*[[:space:]]\(/[^[:space:]]*\) (0x.*,\1,p' | sort -u)
+	do
 		mkdir -p "$_root${_f%/*}"
 		cp -L "$_f" "$_root$_f"
 	done
@@ -165,7 +167,8 @@ crun_ kill "pod1-pod-$$" TERM
 ok "crun kill TERM: the container stops" wait_for 15 dead "$bg"
 wait "$bg"
 is "$?" 0 "crun kill TERM: crun run exits 0"
-ok "nginx got TERM, its log says so" grep -q 'signal 15 (SIGTERM) received' "$NL"
+ok "nginx got TERM, its log says so" \
+    grep -q 'signal 15 (SIGTERM) received' "$NL"
 ok "memcached got TERM and exited normally" has_line "$ML" 'Exiting normally'
 
 # control: container mode has no restart

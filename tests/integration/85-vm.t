@@ -5,13 +5,16 @@
 # PID namespace, where reboot(2) ends the namespace and says how (killed
 # by INT: poweroff or halt; by HUP: reboot): busybox's signals USR2, USR1,
 # TERM and INT, and systemd's RTMIN+3 to +5, each stop the services and
-# end with the right command, and /run gets a tmpfs. Controls: -d alone mounts nothing, ignores USR2 and
-# exits 0 on TERM; -m refuses to run when not PID 1. Then the real thing:
+# end with the right command, and /run gets a tmpfs. Controls: -d alone
+# mounts nothing, ignores USR2 and exits 0 on TERM; -m refuses to run
+# when not PID 1. Then the real thing:
 # Debian's kernel boots, under qemu's software emulation, an initramfs
 # whose /init is pod1-init, which mounts /proc /sys /dev /run, runs the
 # services (one logs through pod1-svlog) and, on busybox's own poweroff or
-# reboot, stops them, syncs and powers off or restarts. Control: an init
-# that exits, which the console shows as a kernel panic.
+# reboot, or ctrl-alt-del pressed through qemu's monitor, stops them,
+# syncs and powers off or restarts. Controls: an init that exits, which
+# the console shows as a kernel panic; pod1-init as a container init,
+# where ctrl-alt-del restarts the kernel at once.
 . "${0%/*}/../lib.sh"
 
 [ -x "$SUP" ] || skip_all "$SUP is not built"
@@ -82,15 +85,18 @@ fi
 K=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
 QEMU=$(command -v qemu-system-x86_64)
 BB=$(command -v busybox)
-[ -n "$QEMU" ] || skip_all "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
-[ -r "$K" ] || skip_all "no kernel in /boot (apt-get install linux-image-amd64)"
+[ -n "$QEMU" ] ||
+    skip_all "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
+[ -r "$K" ] ||
+    skip_all "no kernel in /boot (apt-get install linux-image-amd64)"
 command -v cpio >/dev/null || skip_all "no cpio (apt-get install cpio)"
 # ldd fails on a static binary
 ! ldd "$BB" >/dev/null 2>&1 ||
     skip_all "no static busybox (apt-get install busybox-static)"
 
 # mkinitrd OUT KIND: KIND machine has /init -> pod1-init; exits has an
-# /init that runs pod1-init as a container init, whose command exits 5
+# /init that runs pod1-init as a container init, whose command exits 5;
+# container the same, whose command waits
 mkinitrd() {
 	_r=$T/$1.root
 	mkdir -p "$_r/bin" "$_r/sbin" "$_r/dev" "$_r/etc/pod1/service"
@@ -124,7 +130,11 @@ until [ -e /run/hello ] &&
 done
 echo "POD1-VM-LOG $(cat /run/log/logged/current)"
 echo "POD1-VM-ACTION $pod1test"
-$pod1test
+if [ "$pod1test" = cad ]; then
+	echo POD1-VM-WAITING-FOR-CAD
+else
+	$pod1test
+fi
 exec sleep 100000'
 	unset SVBASE
 	case $2 in
@@ -132,8 +142,15 @@ exec sleep 100000'
 		ln -s sbin/pod1-init "$_r/init"
 		;;
 	exits)
-		printf '#!/bin/sh\n%s\n' 'echo POD1-VM-HELLO' \
+		printf '%s\n' '#!/bin/sh' 'echo POD1-VM-HELLO' \
 		    'exec /sbin/pod1-init -- /bin/sh -c "exit 5"' >"$_r/init"
+		chmod +x "$_r/init"
+		;;
+	container)
+		printf '%s\n' '#!/bin/sh' 'echo POD1-VM-HELLO' \
+		    'exec /sbin/pod1-init -- /bin/sh -c \' \
+		    '    "echo POD1-VM-WAITING-FOR-CAD; exec sleep 100000"' \
+		    >"$_r/init"
 		chmod +x "$_r/init"
 		;;
 	esac
@@ -143,16 +160,38 @@ exec sleep 100000'
 
 # boot INITRD ACTION: the console in $T/INITRD-ACTION.console, qemu's
 # status in $vm_st. TCG: KVM hangs guests on this kind of machine.
-# panic=-1 and -no-reboot make a panic and a restart end qemu too.
+# panic=-1 and -no-reboot make a panic and a restart end qemu too. ACTION
+# cad: the guest waits, and the test presses ctrl-alt-del through qemu's
+# monitor, read from a FIFO.
 boot() {
 	_c=$T/$1-$2.console
+	_in=/dev/null
+	_mon=none
+	if [ "$2" = cad ]; then
+		_in=$T/monitor
+		_mon=stdio
+		rm -f "$_in"
+		mkfifo "$_in"
+	fi
 	_t0=$(now_ms)
 	timeout -k 5 120 "$QEMU" -accel tcg -m 256 -nodefaults \
-	    -no-user-config -display none -monitor none -no-reboot \
+	    -no-user-config -display none -monitor "$_mon" -no-reboot \
 	    -serial "file:$_c.raw" -kernel "$K" -initrd "$T/$1.cpio.gz" \
-	    -append "console=ttyS0 panic=-1 pod1test=$2" </dev/null \
-	    >"$T/qemu.err" 2>&1
+	    -append "console=ttyS0 panic=-1 pod1test=$2" <"$_in" \
+	    >"$T/qemu.out" 2>"$T/qemu.err" &
+	_q=$!
+	if [ "$2" = cad ]; then
+		# (the open meets qemu's: neither blocks for long)
+		exec 7>"$_in"
+		# (qemu creates the file once it runs; a qemu that ended
+		# early must not SIGPIPE the test)
+		wait_for 100 grep -q '^POD1-VM-WAITING-FOR-CAD' "$_c.raw" \
+		    2>/dev/null &&
+		    (trap '' PIPE; echo 'sendkey ctrl-alt-delete' >&7)
+	fi
+	wait "$_q"
 	vm_st=$?
+	[ "$2" = cad ] && exec 7>&-
 	tr -d '\r' <"$_c.raw" >"$_c"
 	diag "boot $1 $2: qemu exited $vm_st after $(($(now_ms) - _t0)) ms"
 	diag_file "$T/qemu.err"
@@ -173,7 +212,8 @@ line() {
 }
 
 mkinitrd machine machine
-for t in poweroff:'Power down' reboot:'Restarting system'; do
+for t in poweroff:'Power down' reboot:'Restarting system' \
+    cad:'Restarting system'; do
 	act=${t%%:*}
 	boot machine "$act"
 	c=$T/machine-$act.console
@@ -186,8 +226,15 @@ for t in poweroff:'Power down' reboot:'Restarting system'; do
 	done
 	like "$(line "$c" POD1-VM-LOG)" "POD1-VM-LOG *POD1-VM-LOGGED-LINE" \
 	    "vm $act: a service's lines land in its pod1-svlog dir"
-	ok "vm $act: busybox's $act: services stopped, sync, $act" \
-	    ended_clean "$c" "$act" "${t#*:}"
+	if [ "$act" = cad ]; then
+		# had the kernel not given it to pod1-init, it would have
+		# restarted at once, without a word from pod1-init
+		ok "vm cad: ctrl-alt-del comes to pod1-init as SIGINT: a reboot" \
+		    ended_clean "$c" reboot "${t#*:}"
+	else
+		ok "vm $act: busybox's $act: services stopped, sync, $act" \
+		    ended_clean "$c" "$act" "${t#*:}"
+	fi
 	grep -v '^\[' "$c" | sed 's/^/#   /'
 done
 
@@ -199,5 +246,14 @@ ok "vm control: the kernel panics" \
     grep -q 'Kernel panic - not syncing: Attempted to kill init' "$c"
 nok "vm control: which is no clean poweroff" \
     ended_clean "$c" poweroff 'Power down'
+
+# control: pod1-init as a container init leaves ctrl-alt-del to the kernel
+mkinitrd container container
+boot container cad
+c=$T/container-cad.console
+ok "vm cad control: the kernel restarts at once" \
+    grep -q 'reboot: Restarting system$' "$c"
+nok "vm cad control: which is no clean reboot by pod1-init" \
+    ended_clean "$c" reboot 'Restarting system'
 
 done_testing
