@@ -67,7 +67,8 @@ HELPERS = \
 
 INITSRC = \
 	init/init.c \
-	init/init_dir.c
+	init/init_dir.c \
+	init/init_machine.c
 
 SUPSRC = \
 	supervise/supervise.c \
@@ -211,7 +212,10 @@ $(DEPS): mk/deps.sh
 # the real tools the tests use as oracles and harness
 TESTTOOLS = prove:perl busybox:busybox-static jq:jq flock:util-linux unshare:util-linux script:bsdutils pgrep:procps \
 	python3:python3 umoci:umoci skopeo:skopeo xz:xz-utils bzip2:bzip2 zstd:zstd \
-	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools
+	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools \
+	qemu-system-x86_64:qemu-system-x86 cpio:cpio /vmlinuz:linux-image-amd64 \
+	crun:crun podman:podman nsenter:util-linux nginx:nginx-light \
+	memcached:memcached man:man-db groff:groff-base make:make
 
 # the sanitizer build links Debian's own libraries
 ifeq ($(SANITIZE),1)
@@ -237,16 +241,52 @@ bench: all $(HELPERS)
 	sh bench/supervise.sh
 	sh bench/stage0.sh
 
+# every man page in the tree: tests/integration/80-install.t fails when
+# one is missing here
+MAN1 = \
+	stage0/pod1.1
+MAN8 = \
+	exec/pod1-exec.8 \
+	init/pod1-init.8 \
+	supervise/pod1-supervise.8 \
+	svlog/pod1-svlog.8
+
+# pod1 for users; the programs images and service dirs name in sbin, side
+# by side (pod1-init finds pod1-supervise beside itself); pod1-stage1
+# runs only inside the stage1 image
+SBIN = build/pod1-exec build/pod1-init build/pod1-supervise build/pod1-svlog
 install: all
-	mkdir -p $(DESTDIR)$(SBINDIR)
-	for b in $(BIN); do cp -f $$b $(DESTDIR)$(SBINDIR)/; done
-	# pod1 finds its stage1 at ../lib/pod1/stage1.aci from its own dir
-	mkdir -p $(DESTDIR)$(PREFIX)/lib/pod1 $(DESTDIR)$(MANPREFIX)/man1
-	cp -f build/stage1.aci $(DESTDIR)$(PREFIX)/lib/pod1/
-	cp -f stage0/pod1.1 $(DESTDIR)$(MANPREFIX)/man1/
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man8
+	cp -f build/pod1 $(DESTDIR)$(BINDIR)/
+	chmod 755 $(DESTDIR)$(BINDIR)/pod1
+	for b in $(SBIN); do \
+		cp -f $$b $(DESTDIR)$(SBINDIR)/ && \
+		chmod 755 $(DESTDIR)$(SBINDIR)/$${b##*/} || exit 1; \
+	done
+	cp -f build/pod1-stage1 $(DESTDIR)$(LIBEXECDIR)/
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/pod1-stage1
+	cp -f build/stage1.aci $(DESTDIR)$(LIBDIR)/
+	chmod 644 $(DESTDIR)$(LIBDIR)/stage1.aci
+	for m in $(MAN1) $(MAN8); do \
+		s=$${m##*.}; \
+		sed 's/VERSION/$(VERSION)/g' $$m \
+			>$(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/} && \
+		chmod 644 $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/} || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pod1 $(DESTDIR)$(LIBDIR)/stage1.aci \
+		$(DESTDIR)$(LIBEXECDIR)/pod1-stage1
+	for b in $(SBIN); do rm -f $(DESTDIR)$(SBINDIR)/$${b##*/}; done
+	for m in $(MAN1) $(MAN8); do \
+		rm -f $(DESTDIR)$(MANPREFIX)/man$${m##*.}/$${m##*/}; \
+	done
+	-rmdir $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -f $(OBJ) lib/libpod1.a $(BIN) build/stage1.aci $(UNIT) $(HELPERS) \
 		build/.flags
 
-.PHONY: all deps sandeps check demo bench install clean FORCE
+.PHONY: all deps sandeps check demo bench install uninstall clean FORCE

@@ -40,7 +40,8 @@ static int dir_has_main(struct init *, struct sv *);
 
 /*
  * Find pod1-supervise: beside our own binary (an installed or build tree
- * keeps them together), else through PATH.
+ * keeps them together), else through PATH. A machine boots on without its
+ * service dir (dir_scan tries again on HUP): exiting would panic it.
  */
 void
 dir_setup(struct init *s)
@@ -49,8 +50,10 @@ dir_setup(struct init *s)
 	ssize_t n;
 
 	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dirfd < 0)
+	if (s->dirfd < 0 && !s->machine)
 		die_sys(111, "unable to open ", s->dir);
+	if (s->dirfd < 0)
+		warn_sys("unable to open ", s->dir, ": no services");
 	n = readlink("/proc/self/exe", s->supervise, sizeof s->supervise - 16);
 	if (n > 0) {
 		s->supervise[n] = 0;
@@ -168,6 +171,11 @@ dir_scan(struct init *s)
 	struct sv *v;
 	int n, i, fd;
 
+	if (s->dirfd < 0 &&
+	    (s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		warn_sys("unable to open ", s->dir);
+		return;
+	}
 	for (i = 0; i < s->nsv; i++)
 		s->sv[i].seen = 0;
 	fd = openat(s->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
