@@ -240,6 +240,7 @@ bench: all $(HELPERS)
 	sh bench/svlog.sh
 	sh bench/supervise.sh
 	sh bench/stage0.sh
+	sh bench/stage1.sh
 
 # every man page in the tree: tests/integration/80-install.t fails when
 # one is missing here
