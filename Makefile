@@ -249,6 +249,7 @@ MAN1 = \
 MAN8 = \
 	exec/pod1-exec.8 \
 	init/pod1-init.8 \
+	stage1/pod1-stage1.8 \
 	supervise/pod1-supervise.8 \
 	svlog/pod1-svlog.8
 
