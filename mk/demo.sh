@@ -160,6 +160,11 @@ sh "$top/mk/tools.sh" sv:runit tai64nlocal:daemontools jq:jq ||
     echo "demo: going on without them"
 echo "busybox: $bb (static); pod1: $B/pod1; stage1: $B/stage1.aci"
 
+# DEMO_DIR is emptied: only when it is empty or an earlier demo's
+if [ -n "$(ls -A "$D" 2>/dev/null)" ] && [ ! -d "$D/images" ] &&
+    [ ! -d "$D/store" ]; then
+	fail "DEMO_DIR $D is neither empty nor an earlier demo's: not emptying it"
+fi
 # an earlier demo's pods, stopped and removed, then a fresh demo dir
 earlier_gone() {
 	! p1 list --no-legend --full | grep -q "^$1 *running"
