@@ -291,7 +291,7 @@ else
 	show p1 status --format=json "$uuid"
 fi
 
-section "the worker crashes and is restarted (with backoff)"
+section "the worker crashes, and its supervisor restarts it"
 r0=$(restarts worker)
 echo "worker restarts now: $r0"
 more_restarts() {
@@ -365,6 +365,7 @@ cat <<EOF
 Every step worked. Where to look:
   $D/logs/<app>/current    each app's log (tai64nlocal < ... for times)
   $D/pod.out               what pod1 run printed: every app, prefixed
+  $D/pod.err               pod1 run's stderr: the apps' stderr (httpd's access log)
   $D/images/*.aci          the three images
   $D/store                 pod1's store (pod1 --dir=$D/store image list)
 Run it again with: make demo   (or sh mk/demo.sh; DEMO_DIR=... to move it)
