@@ -38,6 +38,7 @@ static void write_status(struct xconf *, int);
 static int do_run(const char *, char **) __attribute__((noreturn));
 static int do_finish(int, char **) __attribute__((noreturn));
 static const char *base(const char *);
+static void err_to_out(struct xconf *);
 
 static const char *
 base(const char *s)
@@ -206,6 +207,15 @@ spawn_wait(struct xconf *c, char **argv, const char *what)
 	    " was killed by signal ", sn ? sn : num);
 }
 
+/* stderr into the log too, as 2>&1 (runit's logs take stdout only) */
+static void
+err_to_out(struct xconf *c)
+{
+	if (c->err2out && dup2(1, 2) < 0)
+		die_sys(111, "unable to send the stderr of ", c->name,
+		    " to its stdout");
+}
+
 /* run, or pod1-exec: cmd replaces argv and skips pre-start. */
 static int
 do_run(const char *svdir, char **cmd)
@@ -216,6 +226,8 @@ do_run(const char *svdir, char **cmd)
 	sfd = load(&c, svdir);
 	if (cmd == 0 && (c.argv == 0 || c.argv[0] == 0))
 		die(100, "no command in ", c.dir, "/argv");
+	if (cmd == 0)
+		err_to_out(&c);
 	cg_apply(&c, sfd);
 	fd_close(sfd);
 	oom_adj(&c);
@@ -271,6 +283,7 @@ do_finish(int argc, char **argv)
 		exit(0);
 	if (c.poststop[0] == 0)
 		die(100, "empty ", c.dir, "/post-stop");
+	err_to_out(&c);
 	oom_adj(&c);
 	enter_root(&c);
 	priv_apply(&c);

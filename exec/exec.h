@@ -35,6 +35,7 @@ struct xconf {
 	char *ambient;		/* ambient-caps */
 	char *seccomp;		/* the seccomp file's text */
 	int nnp;		/* no-new-privs: 1 set, 0 leave alone */
+	int err2out;		/* stderr: "stdout" sends fd 2 where 1 goes */
 	long long oom;		/* oom-score-adj, EXEC_NOOOM none */
 	struct rlim rlim[EXEC_NRLIMIT];
 	long long memory_max, cpu_max, pids_max; /* -1 none */

@@ -306,6 +306,14 @@ conf_load(struct xconf *c, int dfd, const char *dir)
 			conf_bad(dir, "no-new-privs", "neither 1 nor 0");
 		free(t);
 	}
+	c->err2out = 0;
+	if ((t = conf_word(dfd, dir, "stderr")) != 0) {
+		if (strcmp(t, "stdout") == 0)
+			c->err2out = 1;
+		else
+			conf_bad(dir, "stderr", "not stdout");
+		free(t);
+	}
 	c->oom = EXEC_NOOOM;
 	if ((t = conf_word(dfd, dir, "oom-score-adj")) != 0) {
 		neg = *t == '-';

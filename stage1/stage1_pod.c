@@ -38,6 +38,7 @@ static int env_default(struct app *, const char *, const char *);
 static void user_env(int, struct app *);
 static int parse_vol(struct vol *, json_t *, const char *, char *, size_t);
 static const char *annotation(json_t *, const char *);
+static json_t *opt(json_t *, const char *);
 static char *slurp_at(int, const char *, size_t *);
 static int db_lookup(int, const char *, const char *, int, unsigned long *);
 static int resolve_id(int, const char *, const char *, int, unsigned long *);
@@ -81,6 +82,15 @@ acname(const char *s)
 		    *p == '-'))
 			return 0;
 	return p[-1] != '-';
+}
+
+/* An optional member: absent and null (as rkt writes) are the same. */
+static json_t *
+opt(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_null(v) ? 0 : v;
 }
 
 /* A JSON array of strings as a NULL-terminated vector. */
@@ -209,7 +219,7 @@ app_section(struct app *a, json_t *j, const char *path, char *err,
 	if (a->argv[0] == 0 || a->argv[0][0] == 0)
 		return bad(err, len, p, "empty", 0);
 	a->pre = a->post = 0;
-	x = json_object_get(j, "eventHandlers");
+	x = opt(j, "eventHandlers");
 	for (i = 0; x && i < json_array_size(x); i++) {
 		const char *name;
 
@@ -240,7 +250,7 @@ app_section(struct app *a, json_t *j, const char *path, char *err,
 	    env_set(a, "AC_APP_NAME", a->name) < 0 ||
 	    env_set(a, "container", "pod1") < 0)
 		return bad(err, len, path, "out of memory", 0);
-	x = json_object_get(j, "environment");
+	x = opt(j, "environment");
 	if (x && !json_is_array(x))
 		return bad(err, len, path, ".environment: not an array", 0);
 	for (i = 0; x && i < json_array_size(x); i++) {
@@ -258,13 +268,13 @@ app_section(struct app *a, json_t *j, const char *path, char *err,
 			return bad(err, len, p, "out of memory", 0);
 	}
 	a->cwd = "/";
-	if ((x = json_object_get(j, "workingDirectory")) != 0) {
+	if ((x = opt(j, "workingDirectory")) != 0) {
 		snprintf(p, sizeof p, "%s.workingDirectory", path);
 		if (!json_is_string(x) || json_string_value(x)[0] != '/')
 			return bad(err, len, p, "not an absolute path", 0);
 		a->cwd = json_string_value(x);
 	}
-	x = json_object_get(j, "supplementaryGIDs");
+	x = opt(j, "supplementaryGIDs");
 	a->ngroups = 0;
 	if (x && !json_is_array(x))
 		return bad(err, len, path, ".supplementaryGIDs: not an array",
@@ -281,7 +291,7 @@ app_section(struct app *a, json_t *j, const char *path, char *err,
 			return bad(err, len, p, "not a group id", 0);
 		a->groups[a->ngroups++] = g;
 	}
-	a->isolators = json_object_get(j, "isolators");
+	a->isolators = opt(j, "isolators");
 	if (a->isolators && !json_is_array(a->isolators))
 		return bad(err, len, path, ".isolators: not an array", 0);
 	return 0;
@@ -320,21 +330,21 @@ parse_vol(struct vol *v, json_t *j, const char *path, char *err, size_t len)
 	if (v->host && (v->source == 0 || v->source[0] != '/'))
 		return bad(err, len, path, ".source: not an absolute path", 0);
 	v->ro = -1;
-	if ((x = json_object_get(j, "readOnly")) != 0) {
+	if ((x = opt(j, "readOnly")) != 0) {
 		if (!json_is_boolean(x))
 			return bad(err, len, path, ".readOnly: not a boolean",
 			    0);
 		v->ro = json_is_true(x);
 	}
 	v->recursive = 1;
-	if ((x = json_object_get(j, "recursive")) != 0) {
+	if ((x = opt(j, "recursive")) != 0) {
 		if (!json_is_boolean(x))
 			return bad(err, len, path, ".recursive: not a boolean",
 			    0);
 		v->recursive = json_is_true(x);
 	}
 	v->mode = 0755;
-	if ((mode = json_string_value(json_object_get(j, "mode"))) != 0) {
+	if ((mode = json_string_value(opt(j, "mode"))) != 0) {
 		errno = 0;
 		v->mode = strtoul(mode, &end, 8);
 		if (*mode == 0 || *end || errno || v->mode > 07777)
@@ -373,7 +383,7 @@ pod_parse(struct pod *pod, const char *text, size_t n, char *err, size_t len)
 		return bad(err, len, "acKind", "not PodManifest", 0);
 	if (!json_is_string(json_object_get(j, "acVersion")))
 		return bad(err, len, "acVersion", "missing", 0);
-	vols = json_object_get(j, "volumes");
+	vols = opt(j, "volumes");
 	if (vols && !json_is_array(vols))
 		return bad(err, len, "volumes", "not an array", 0);
 	pod->nvols = vols ? json_array_size(vols) : 0;
@@ -409,12 +419,12 @@ pod_parse(struct pod *pod, const char *text, size_t n, char *err, size_t len)
 			if (!strcmp(pod->apps[k].name, a->name))
 				return bad(err, len, p, ".name: used twice: ",
 				    a->name);
-		x = json_object_get(ja, "readOnlyRootFS");
+		x = opt(ja, "readOnlyRootFS");
 		if (x && !json_is_boolean(x))
 			return bad(err, len, p, ".readOnlyRootFS: not a boolean",
 			    0);
 		a->ro_rootfs = json_is_true(x);
-		a->annotations = json_object_get(ja, "annotations");
+		a->annotations = opt(ja, "annotations");
 		a->restart = annotation(a->annotations, "pod1/restart");
 		if (a->restart == 0)
 			a->restart = "never";
@@ -422,19 +432,19 @@ pod_parse(struct pod *pod, const char *text, size_t n, char *err, size_t len)
 		    "always") && strcmp(a->restart, "on-failure"))
 			return bad(err, len, p, ".annotations: pod1/restart: "
 			    "not always, on-failure or never: ", a->restart);
-		x = json_object_get(ja, "mounts");
+		x = opt(ja, "mounts");
 		if (x && !json_is_array(x))
 			return bad(err, len, p, ".mounts: not an array", 0);
-		if ((x = json_object_get(ja, "app")) != 0) {
+		if ((x = opt(ja, "app")) != 0) {
 			snprintf(p, sizeof p, "apps[%zu].app", i);
 			if (app_section(a, x, p, err, len) < 0)
 				return -1;
 		}
 	}
-	pod->isolators = json_object_get(j, "isolators");
+	pod->isolators = opt(j, "isolators");
 	if (pod->isolators && !json_is_array(pod->isolators))
 		return bad(err, len, "isolators", "not an array", 0);
-	s = annotation(json_object_get(j, "annotations"),
+	s = annotation(opt(j, "annotations"),
 	    "pod1/strict-isolators");
 	pod->strict = s && strcmp(s, "true") == 0;
 	return 0;
@@ -595,7 +605,7 @@ join_mounts(struct pod *pod, struct app *a, json_t *mps, char *err,
     size_t len)
 {
 	json_t *ja = json_array_get(json_object_get(pod->manifest, "apps"),
-	    a - pod->apps), *ms = json_object_get(ja, "mounts"), *e;
+	    a - pod->apps), *ms = opt(ja, "mounts"), *e;
 	size_t i, n = json_array_size(ms) + json_array_size(mps);
 	char p[300];
 	int k, l;
@@ -733,9 +743,9 @@ pod_load(struct pod *pod, const struct flags *f)
 			die(S1_FAIL, "bad image manifest: ", path, ": ", err);
 		}
 		a->image = img;
-		sec = json_object_get(img, "app");
-		japp = json_object_get(json_array_get(json_object_get(
-		    pod->manifest, "apps"), i), "app");
+		sec = opt(img, "app");
+		japp = opt(json_array_get(json_object_get(pod->manifest,
+		    "apps"), i), "app");
 		if (japp == 0) {
 			if (sec == 0)
 				die(S1_FAIL, "app ", a->name, ": no app section "
@@ -745,7 +755,7 @@ pod_load(struct pod *pod, const struct flags *f)
 				    err);
 			japp = sec;
 		} else if (a->pre == 0 && a->post == 0 && sec &&
-		    json_object_get(sec, "eventHandlers")) {
+		    opt(sec, "eventHandlers")) {
 			/* the handlers come from the image when not given */
 			struct app t = *a;
 
@@ -755,9 +765,9 @@ pod_load(struct pod *pod, const struct flags *f)
 			a->pre = t.pre;
 			a->post = t.post;
 		}
-		if (join_mounts(pod, a, json_object_get(sec, "mountPoints") ?
-		    json_object_get(sec, "mountPoints") :
-		    json_object_get(japp, "mountPoints"), err, sizeof err) < 0)
+		if (join_mounts(pod, a, opt(sec, "mountPoints") ?
+		    opt(sec, "mountPoints") :
+		    opt(japp, "mountPoints"), err, sizeof err) < 0)
 			die(S1_FAIL, "bad pod: ", pod->dir, "/pod: ", err);
 		s1_path(a->root, sizeof a->root, "%s/opt/stage2/%s/rootfs",
 		    pod->s1, a->name);

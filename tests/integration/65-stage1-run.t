@@ -39,6 +39,7 @@ touch /data/ro/new 2>/dev/null && echo ro-written > $o/ro || echo ro-refused > $
 cat /data/ro/file >> $o/ro
 touch /out/rw && echo rw-written > $o/rw
 echo "hello from the app"
+echo "an error from the app" >&2
 S
 chmod 755 "$s1/opt/stage2/probe/rootfs/bin/check"
 podjson '{"name":"out","kind":"host","source":"'"$T/out"'"},
@@ -85,6 +86,9 @@ ok "the app's output is copied to the pod's stdout with [probe]" \
     grep -qx '\[probe\] hello from the app' "$T/pod.out"
 ok "and lands in rkt/log/probe" grep -q 'hello from the app' \
     "$s1/rkt/log/probe/current"
+ok "the app's stderr lands in its log too" grep -q 'an error from the app' \
+    "$s1/rkt/log/probe/current"
+nok "and not on the pod's stderr" grep -q 'an error from the app' "$T/pod.err"
 ok "the pod's lock is free once it has exited" flock -n "$pod" true
 
 # --- the lock: held by the host side for the pod's life, by no app -----

@@ -126,6 +126,12 @@ echo '{"acKind":"PodManifest","acVersion":"1.30.0","apps":[{"name":"app"}]}' > "
 echo '{"acKind":"ImageManifest",' > "$s1/opt/stage2/app/manifest"
 refused "a broken image manifest" "*bad image manifest: $s1/opt/stage2/app/manifest: line 2*"
 
+# rkt writes null for what it leaves empty: taken as absent
+fresh; podjson
+sed -i 's/"volumes":\[\]/"volumes":null,"isolators":null/; s/"app":{/"mounts":null,"annotations":null,"app":{"environment":null,/' "$pod/pod"
+runpod --net=none
+is "$podst" 0 "null members (as rkt writes them) are taken as absent"
+
 # control: the same checks see what a running pod has
 fresh app '{"exec":["/bin/sleep","1000"],"user":"0","group":"0"}'; podjson
 startpod --net=none
