@@ -322,9 +322,8 @@ for a in worker chatter web; do
 		tail -n 4 "$(logdir "$a")/current"
 	fi
 done
-echo "(httpd -v writes its access lines to stderr, and as under runit only"
-echo "stdout goes to the log dir: stderr is pod1 run's, \$DEMO_DIR/pod.err)"
-tail -n 2 "$D/pod.err"
+echo "(httpd -v writes its access lines to stderr: the stage1 sends an app's"
+echo "stderr into its log dir as well, so they are in web's log above)"
 echo "--- pod1 run's own output (\$DEMO_DIR/pod.out), each line with its app:"
 tail -n 3 "$D/pod.out"
 
@@ -365,7 +364,7 @@ cat <<EOF
 Every step worked. Where to look:
   $D/logs/<app>/current    each app's log (tai64nlocal < ... for times)
   $D/pod.out               what pod1 run printed: every app, prefixed
-  $D/pod.err               pod1 run's stderr: the apps' stderr (httpd's access log)
+  $D/pod.err               pod1 run's own messages (the stage1's, the supervisors')
   $D/images/*.aci          the three images
   $D/store                 pod1's store (pod1 --dir=$D/store image list)
 Run it again with: make demo   (or sh mk/demo.sh; DEMO_DIR=... to move it)
