@@ -292,6 +292,30 @@ mksvc() {
 }
 
 # Whether file $1 has a line matching the basic regex $2.
+# libsof ROOT BIN...: the shared libraries BIN loads (a SANITIZE=1 build is
+# dynamic), copied into ROOT at their own paths; nothing for static BINs.
+# withlibs ROOT BIN...: BIN too, at its own path.
+libsof() {
+	_root=$1
+	shift
+	for _f in $(ldd "$@" 2>/dev/null |
+	    sed -n 's,.*[[:space:]]\(/[^[:space:]]*\) (0x.*,\1,p' | sort -u)
+	do
+		mkdir -p "$_root${_f%/*}"
+		cp -L "$_f" "$_root$_f"
+	done
+}
+
+withlibs() {
+	_root=$1
+	shift
+	for _f; do
+		mkdir -p "$_root${_f%/*}"
+		cp -L "$_f" "$_root$_f"
+	done
+	libsof "$_root" "$@"
+}
+
 has_line() {
 	grep -q -x -e "$2" "$1" 2>/dev/null
 }

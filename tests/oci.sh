@@ -36,6 +36,7 @@ mkrootfs() {
 	cp "$INIT" "$SUP" "$B/pod1-svlog" "$1/sbin/"
 	ln -sf pod1-init "$1/sbin/init"
 	cp "$PROBE" "$1/bin/probe"
+	libsof "$1" "$INIT" "$SUP" "$B/pod1-svlog" "$PROBE"
 	for _a in a b c d m; do
 		ln -sf probe "$1/bin/app-$_a"
 	done

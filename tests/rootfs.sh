@@ -19,6 +19,7 @@ mkroot() {
 	chmod 1777 "$1/tmp"
 	cp /bin/busybox "$1/bin/busybox"
 	cp "$PROBE" "$1/bin/probe"
+	libsof "$1" "$PROBE"
 	for _a in $(/bin/busybox --list); do
 		[ -e "$1/bin/$_a" ] || ln -s busybox "$1/bin/$_a"
 	done

@@ -26,18 +26,6 @@ MEMCACHED=$(command -v memcached) ||
 command -v nsenter >/dev/null ||
     skip_all "no nsenter (apt-get install util-linux)"
 
-# withlibs ROOT BIN...: BIN and every library ldd names, at their paths
-withlibs() {
-	_root=$1
-	shift
-	for _f in "$@" $(ldd "$@" |
-	    sed -n 's,.*[[:space:]]\(/[^[:space:]]*\) (0x.*,\1,p' | sort -u)
-	do
-		mkdir -p "$_root${_f%/*}"
-		cp -L "$_f" "$_root$_f"
-	done
-}
-
 # bundle NAME ARG...: a bundle of busybox, pod1, nginx and memcached
 bundle() {
 	_b=$T/$1

@@ -93,6 +93,13 @@ command -v cpio >/dev/null || skip_all "no cpio (apt-get install cpio)"
 # ldd fails on a static binary
 ! ldd "$BB" >/dev/null 2>&1 ||
     skip_all "no static busybox (apt-get install busybox-static)"
+# a SANITIZE=1 pod1-init is dynamic and ASan's: as a machine's PID 1 it
+# would run before anything mounts /proc, which ASan reads at start
+if ldd "$INIT" >/dev/null 2>&1; then
+	skip "the VM boots the static build only ($INIT is dynamic)"
+	done_testing
+	exit 0
+fi
 
 # mkinitrd OUT KIND: KIND machine has /init -> pod1-init; exits has an
 # /init that runs pod1-init as a container init, whose command exits 5;
