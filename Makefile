@@ -189,6 +189,7 @@ endif
 check: all $(UNIT) $(HELPERS)
 	sh mk/tools.sh $(TESTTOOLS)
 	prove -v --exec '' tests/unit/*.t tests/integration/*.t
+	$(MAKE) fuzz FUZZ_SECONDS=0
 
 demo: all
 	sh mk/demo.sh
@@ -198,6 +199,50 @@ bench: all $(HELPERS)
 	sh bench/svlog.sh
 	sh bench/supervise.sh
 
+# make fuzz: libFuzzer on every parser of outside input, with clang against
+# glibc (libFuzzer does not work with musl), ASan and UBSan. A target is one
+# line here, tests/fuzz/NAME, with tests/fuzz/NAME.c (which defines
+# LLVMFuzzerTestOneInput and #includes the private sources it needs) and
+# its seed corpus tests/fuzz/NAME/, where the inputs of every bug found
+# stay as regressions. FUZZ_SECONDS=0 replays the corpora, no fuzzing:
+# make check does that.
+FUZZ = \
+	tests/fuzz/control \
+	tests/fuzz/fmt \
+	tests/fuzz/kv \
+	tests/fuzz/svlog_config \
+	tests/fuzz/svlog_line \
+	tests/fuzz/svstatus \
+	tests/fuzz/tai
+FUZZ_SECONDS = 10
+FUZZCC = clang-14
+FUZZFLAGS = -std=c99 -g -O1 -D_GNU_SOURCE -I. -Wall -Wextra -Werror \
+	-fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+# the parsers of stage0 and stage1 link these (Debian's, glibc)
+FUZZLIBS = -Wl,--as-needed $$(pkg-config --libs jansson libarchive)
+FUZZTOOLS = clang-14:clang-14 \
+	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev \
+	/usr/include/archive.h:libarchive-dev \
+	/usr/include/jansson.h:libjansson-dev
+FUZZBIN = $(FUZZ:tests/fuzz/%=build/fuzz/%)
+FUZZLIB = $(LIBSRC:lib/%.c=build/fuzz/lib/%.o)
+
+fuzztools:
+	sh mk/tools.sh $(FUZZTOOLS)
+
+$(FUZZLIB): build/fuzz/lib/%.o: lib/%.c $(HDR) | fuzztools
+	@mkdir -p build/fuzz/lib
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZBIN): build/fuzz/%: tests/fuzz/%.c $(FUZZLIB) $(HDR) $(SUPSRC) \
+    $(SVLOGSRC) $(INITSRC) $(STAGE0SRC) $(STAGE1SRC) | fuzztools
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZLIB) \
+		$(FUZZLIBS)
+
+fuzz: $(FUZZBIN)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
+
 install: all
 	mkdir -p $(DESTDIR)$(SBINDIR)
 	for b in $(BIN); do cp -f $$b $(DESTDIR)$(SBINDIR)/; done
@@ -205,5 +250,6 @@ install: all
 clean:
 	rm -f $(OBJ) lib/libpod1.a $(BIN) build/stage1.aci $(UNIT) $(HELPERS) \
 		build/.flags
+	rm -rf build/fuzz
 
-.PHONY: all deps sandeps check demo bench install clean FORCE
+.PHONY: all deps sandeps check demo bench fuzz fuzztools install clean FORCE
