@@ -166,6 +166,19 @@ tests/unit/svlog_line.t.o: svlog/svlog_config.c svlog/svlog_line.c \
 	svlog/svlog_match.c
 tests/unit/svlog_match.t.o: svlog/svlog_match.c
 
+# the long-lived programs again, glibc and dynamic, for valgrind (which does
+# not run static musl binaries well): tests/integration/74-valgrind.t
+VGBIN = build/valgrind/pod1-init build/valgrind/pod1-supervise \
+	build/valgrind/pod1-svlog
+VGCC = cc
+VGFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror
+build/valgrind/pod1-init: $(INITSRC) $(LIBSRC) $(HDR)
+build/valgrind/pod1-supervise: $(SUPSRC) $(LIBSRC) $(HDR)
+build/valgrind/pod1-svlog: $(SVLOGSRC) $(LIBSRC) $(HDR)
+$(VGBIN):
+	@mkdir -p build/valgrind
+	$(VGCC) $(CPPFLAGS) $(VGFLAGS) -o $@ $(filter %.c,$^)
+
 # static musl libraries and the build tools, from Debian's archive
 deps: $(DEPS)
 $(DEPS): mk/deps.sh
@@ -173,7 +186,8 @@ $(DEPS): mk/deps.sh
 
 # the real tools the tests use as oracles and harness
 TESTTOOLS = prove:perl busybox:busybox-static jq:jq flock:util-linux unshare:util-linux script:bsdutils pgrep:procps \
-	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools
+	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools \
+	prlimit:util-linux valgrind:valgrind
 
 # the sanitizer build links Debian's own libraries
 ifeq ($(SANITIZE),1)
@@ -186,7 +200,7 @@ sandeps:
 	sh mk/tools.sh $(filter /%,$(TESTTOOLS))
 endif
 
-check: all $(UNIT) $(HELPERS)
+check: all $(UNIT) $(HELPERS) $(VGBIN)
 	sh mk/tools.sh $(TESTTOOLS)
 	prove -v --exec '' tests/unit/*.t tests/integration/*.t
 	$(MAKE) fuzz FUZZ_SECONDS=0
@@ -250,6 +264,6 @@ install: all
 clean:
 	rm -f $(OBJ) lib/libpod1.a $(BIN) build/stage1.aci $(UNIT) $(HELPERS) \
 		build/.flags
-	rm -rf build/fuzz
+	rm -rf build/fuzz build/valgrind
 
 .PHONY: all deps sandeps check demo bench fuzz fuzztools install clean FORCE
