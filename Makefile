@@ -212,6 +212,17 @@ bench: all $(HELPERS)
 	sh bench/run.sh
 	sh bench/svlog.sh
 	sh bench/supervise.sh
+	sh bench/scale.sh
+
+# the long runs: the fault tests at full length (POD1_STRESS=1: 1000
+# supervisor kills, a 30 s signal storm) and 5 minutes of each fuzz target
+STRESS = \
+	tests/integration/70-supervise-kill.t \
+	tests/integration/73-signal-storm.t
+stress: all $(HELPERS)
+	sh mk/tools.sh $(TESTTOOLS)
+	POD1_STRESS=1 prove -v --exec '' $(STRESS)
+	$(MAKE) fuzz FUZZ_SECONDS=300
 
 # make fuzz: libFuzzer on every parser of outside input, with clang against
 # glibc (libFuzzer does not work with musl), ASan and UBSan. A target is one
@@ -266,4 +277,5 @@ clean:
 		build/.flags
 	rm -rf build/fuzz build/valgrind
 
-.PHONY: all deps sandeps check demo bench fuzz fuzztools install clean FORCE
+.PHONY: all deps sandeps check demo bench stress fuzz fuzztools install \
+	clean FORCE
