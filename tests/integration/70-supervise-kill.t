@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# 70-supervise-kill: pod1-init -d over ten services (five with a logger),
-# and their pod1-supervise killed -9 a hundred times, at moments that
-# vary from "just started" to "long up": never two instances of an app.
+# 70-supervise-kill: pod1-init -d over ten services (five with a logger,
+# one whose run leaves its dir before it execs the app, as pod1-exec's
+# apps do), and their pod1-supervise killed -9 a hundred times, at moments
+# that vary from "just started" to "long up": never two instances of an
+# app.
 # Each app's run takes an exclusive flock on a file of its own before it
 # execs the app, which keeps the lock: a run that finds it taken logs a
 # double. Then one app and one logger each, and TERM ends all in order.
@@ -25,9 +27,12 @@ mkpod() {
 	mkdir -p "$1.locks"
 	i=0
 	while [ "$i" -lt "$NSVC" ]; do
+		# s9 leaves its service dir, as pod1-exec's apps do
+		cd=
+		[ "$i" -eq 9 ] && cd='cd .. && '
 		mksvc "$1/s$i" 'exec 9>>"'$1'.locks/s'$i'"
 flock -n 9 || echo "double s'$i'" >>"'$1'.doubles"
-exec "'$T'/app" pause'
+'"$cd"'exec "'$T'/app" pause'
 		if [ "$i" -lt 5 ]; then
 			mksvc "$1/s$i/log" 'exec "'$T'/app" splice out'
 			echo 100 >"$1/s$i/log/backoff-max"
@@ -72,7 +77,7 @@ apps() {
 	for _f in $(grep -l -a "$T/[a]pp" /proc/[0-9]*/cmdline 2>/dev/null); do
 		_p=${_f%/cmdline}
 		case $(readlink "$_p/cwd" 2>/dev/null) in
-		"$1"/*) ;;
+		"$1" | "$1"/*) ;;
 		*) continue ;;
 		esac
 		case $(tr '\0' ' ' 2>/dev/null <"$_f") in
