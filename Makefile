@@ -235,6 +235,7 @@ FUZZ = \
 	tests/fuzz/control \
 	tests/fuzz/fmt \
 	tests/fuzz/kv \
+	tests/fuzz/proc_stat \
 	tests/fuzz/svlog_config \
 	tests/fuzz/svlog_line \
 	tests/fuzz/svstatus \
