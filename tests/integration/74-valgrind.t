@@ -64,6 +64,9 @@ for cmd in t d u p c restart; do
 	svd -w 10 "$cmd" ./c
 done
 svd -w 10 d ./b
+# sv -w d is content with "down", which b in its backoff was already:
+# wait for the d itself, or sv u would see want up and send nothing
+wait_for 10 eval '! (cd "$D" && sv status ./b) | grep -q "want up"'
 svd u ./b
 n=$(starts)
 ok "sv commands served; b restarts again" wait_for 20 eval \
