@@ -11,6 +11,7 @@ BIN = \
 
 LIBSRC = \
 	lib/err.c \
+	lib/errname.c \
 	lib/fd.c \
 	lib/fmt.c \
 	lib/kv.c \
@@ -22,8 +23,10 @@ LIBSRC = \
 	lib/utc.c
 
 HDR = \
+	exec/exec.h \
 	init/init.h \
 	lib/err.h \
+	lib/errname.h \
 	lib/fd.h \
 	lib/fmt.h \
 	lib/kv.h \
@@ -33,6 +36,9 @@ HDR = \
 	lib/svstatus.h \
 	lib/tai.h \
 	lib/utc.h \
+	stage0/stage0.h \
+	stage1/stage1.h \
+	stage1/stage1_isol.h \
 	supervise/supervise.h \
 	svlog/svlog.h \
 	tests/unit/tap.h
@@ -43,6 +49,9 @@ UNIT = \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
+	tests/unit/stage0_flag.t \
+	tests/unit/stage0_path.t \
+	tests/unit/stage1_isol.t \
 	tests/unit/supervise_policy.t \
 	tests/unit/svlog_config.t \
 	tests/unit/svlog_journal.t \
@@ -53,11 +62,13 @@ UNIT = \
 	tests/unit/utc.t
 
 HELPERS = \
+	tests/helpers/isol \
 	tests/helpers/probe
 
 INITSRC = \
 	init/init.c \
-	init/init_dir.c
+	init/init_dir.c \
+	init/init_machine.c
 
 SUPSRC = \
 	supervise/supervise.c \
@@ -67,13 +78,30 @@ SUPSRC = \
 	supervise/supervise_tree.c
 
 EXECSRC = \
-	exec/exec.c
+	exec/exec.c \
+	exec/exec_cgroup.c \
+	exec/exec_conf.c \
+	exec/exec_priv.c
 
 STAGE1SRC = \
-	stage1/stage1.c
+	stage1/stage1.c \
+	stage1/stage1_enter.c \
+	stage1/stage1_isol.c \
+	stage1/stage1_mount.c \
+	stage1/stage1_pod.c \
+	stage1/stage1_run.c
 
 STAGE0SRC = \
-	stage0/stage0.c
+	stage0/stage0.c \
+	stage0/stage0_flag.c \
+	stage0/stage0_fs.c \
+	stage0/stage0_image.c \
+	stage0/stage0_list.c \
+	stage0/stage0_path.c \
+	stage0/stage0_pod.c \
+	stage0/stage0_sha.c \
+	stage0/stage0_src.c \
+	stage0/stage0_unpack.c
 
 SVLOGSRC = \
 	svlog/svlog.c \
@@ -93,7 +121,7 @@ STAGE1OBJ = $(STAGE1SRC:.c=.o)
 STAGE0OBJ = $(STAGE0SRC:.c=.o)
 LIBUSEROBJ = $(EXECOBJ) $(STAGE1OBJ) $(STAGE0OBJ)
 OBJ = $(LIBOBJ) $(INITOBJ) $(SUPOBJ) $(SVLOGOBJ) $(LIBUSEROBJ) \
-	tests/helpers/probe.o $(UNIT:=.o)
+	$(HELPERS:=.o) $(UNIT:=.o)
 DEPS = build/deps/.done
 
 # the short-lived programs link libraries: static musl ones from make deps,
@@ -153,11 +181,21 @@ STAGE1BIN = build/pod1-exec build/pod1-init build/pod1-stage1 \
 build/stage1.aci: $(STAGE1BIN) mk/aci.sh
 	sh mk/aci.sh $@ $(STAGE1BIN)
 
-$(HELPERS) $(UNIT): %: %.o lib/libpod1.a
+# the stage1's isolator translation, driven through jansson
+ISOLTEST = tests/unit/stage1_isol.t tests/helpers/isol
+$(ISOLTEST:=.o): CPPFLAGS += $(DEPINC)
+$(ISOLTEST:=.o): | $(DEPS)
+$(ISOLTEST): %: %.o stage1/stage1_isol.o lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a \
+		$$($(PKGCONF) --libs jansson)
+
+$(filter-out $(ISOLTEST),$(HELPERS) $(UNIT)): %: %.o lib/libpod1.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a
 
 # unit tests of a program's pure parts link its object
 tests/unit/supervise_policy.t: supervise/supervise_policy.o
+tests/unit/stage0_path.t: stage0/stage0_path.o stage0/stage0_sha.o
+tests/unit/stage0_flag.t: stage0/stage0_flag.o
 
 # svlog's unit tests #include the private sources they test
 tests/unit/svlog_config.t.o: svlog/svlog_config.c
@@ -167,7 +205,7 @@ tests/unit/svlog_line.t.o: svlog/svlog_config.c svlog/svlog_line.c \
 tests/unit/svlog_match.t.o: svlog/svlog_match.c
 
 # the long-lived programs again, glibc and dynamic, for valgrind (which does
-# not run static musl binaries well): tests/integration/74-valgrind.t
+# not run static musl binaries well): tests/integration/94-valgrind.t
 VGBIN = build/valgrind/pod1-init build/valgrind/pod1-supervise \
 	build/valgrind/pod1-svlog
 VGCC = cc
@@ -186,7 +224,11 @@ $(DEPS): mk/deps.sh
 
 # the real tools the tests use as oracles and harness
 TESTTOOLS = prove:perl busybox:busybox-static jq:jq flock:util-linux unshare:util-linux script:bsdutils pgrep:procps \
+	python3:python3 umoci:umoci skopeo:skopeo xz:xz-utils bzip2:bzip2 zstd:zstd \
 	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools \
+	qemu-system-x86_64:qemu-system-x86 cpio:cpio /vmlinuz:linux-image-amd64 \
+	crun:crun podman:podman nsenter:util-linux nginx:nginx-light \
+	memcached:memcached man:man-db groff:groff-base make:make \
 	prlimit:util-linux valgrind:valgrind
 
 # the sanitizer build links Debian's own libraries
@@ -195,7 +237,7 @@ TESTTOOLS += /usr/include/archive.h:libarchive-dev \
 	/usr/include/seccomp.h:libseccomp-dev \
 	/usr/include/sys/capability.h:libcap-dev \
 	/usr/include/jansson.h:libjansson-dev
-$(LIBUSEROBJ): | sandeps
+$(LIBUSEROBJ) $(ISOLTEST:=.o): | sandeps
 sandeps:
 	sh mk/tools.sh $(filter /%,$(TESTTOOLS))
 endif
@@ -212,13 +254,15 @@ bench: all $(HELPERS)
 	sh bench/run.sh
 	sh bench/svlog.sh
 	sh bench/supervise.sh
+	sh bench/stage0.sh
+	sh bench/stage1.sh
 	sh bench/scale.sh
 
 # the long runs: the fault tests at full length (POD1_STRESS=1: 1000
 # supervisor kills, a 30 s signal storm) and 5 minutes of each fuzz target
 STRESS = \
-	tests/integration/70-supervise-kill.t \
-	tests/integration/73-signal-storm.t
+	tests/integration/90-supervise-kill.t \
+	tests/integration/93-signal-storm.t
 stress: all $(HELPERS)
 	sh mk/tools.sh $(TESTTOOLS)
 	POD1_STRESS=1 prove -v --exec '' $(STRESS)
@@ -235,6 +279,7 @@ FUZZ = \
 	tests/fuzz/control \
 	tests/fuzz/fmt \
 	tests/fuzz/kv \
+	tests/fuzz/pod_manifest \
 	tests/fuzz/proc_stat \
 	tests/fuzz/svlog_config \
 	tests/fuzz/svlog_line \
@@ -269,9 +314,50 @@ $(FUZZBIN): build/fuzz/%: tests/fuzz/%.c $(FUZZLIB) $(HDR) $(SUPSRC) \
 fuzz: $(FUZZBIN)
 	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
 
+# every man page in the tree: tests/integration/80-install.t fails when
+# one is missing here
+MAN1 = \
+	stage0/pod1.1
+MAN8 = \
+	exec/pod1-exec.8 \
+	init/pod1-init.8 \
+	stage1/pod1-stage1.8 \
+	supervise/pod1-supervise.8 \
+	svlog/pod1-svlog.8
+
+# pod1 for users; the programs images and service dirs name in sbin, side
+# by side (pod1-init finds pod1-supervise beside itself); pod1-stage1
+# runs only inside the stage1 image
+SBIN = build/pod1-exec build/pod1-init build/pod1-supervise build/pod1-svlog
 install: all
-	mkdir -p $(DESTDIR)$(SBINDIR)
-	for b in $(BIN); do cp -f $$b $(DESTDIR)$(SBINDIR)/; done
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man8
+	cp -f build/pod1 $(DESTDIR)$(BINDIR)/
+	chmod 755 $(DESTDIR)$(BINDIR)/pod1
+	for b in $(SBIN); do \
+		cp -f $$b $(DESTDIR)$(SBINDIR)/ && \
+		chmod 755 $(DESTDIR)$(SBINDIR)/$${b##*/} || exit 1; \
+	done
+	cp -f build/pod1-stage1 $(DESTDIR)$(LIBEXECDIR)/
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/pod1-stage1
+	cp -f build/stage1.aci $(DESTDIR)$(LIBDIR)/
+	chmod 644 $(DESTDIR)$(LIBDIR)/stage1.aci
+	for m in $(MAN1) $(MAN8); do \
+		s=$${m##*.}; \
+		sed 's/VERSION/$(VERSION)/g' $$m \
+			>$(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/} && \
+		chmod 644 $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/} || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pod1 $(DESTDIR)$(LIBDIR)/stage1.aci \
+		$(DESTDIR)$(LIBEXECDIR)/pod1-stage1
+	for b in $(SBIN); do rm -f $(DESTDIR)$(SBINDIR)/$${b##*/}; done
+	for m in $(MAN1) $(MAN8); do \
+		rm -f $(DESTDIR)$(MANPREFIX)/man$${m##*.}/$${m##*/}; \
+	done
+	-rmdir $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -f $(OBJ) lib/libpod1.a $(BIN) build/stage1.aci $(UNIT) $(HELPERS) \
@@ -279,4 +365,4 @@ clean:
 	rm -rf build/fuzz build/valgrind
 
 .PHONY: all deps sandeps check demo bench stress fuzz fuzztools install \
-	clean FORCE
+	uninstall clean FORCE

@@ -3,7 +3,11 @@ VERSION = 0.1.0
 
 # paths
 PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
 SBINDIR = $(PREFIX)/sbin
+# the stage1 image, and the program only it runs
+LIBDIR = $(PREFIX)/lib/pod1
+LIBEXECDIR = $(PREFIX)/libexec/pod1
 MANPREFIX = $(PREFIX)/share/man
 
 # static musl build, small and self-contained

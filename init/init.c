@@ -4,7 +4,8 @@
  * command, forwards it every signal, reaps every zombie in the namespace,
  * and when the command ends stops whatever is left (TERM, grace, KILL)
  * before exiting with the command's status. With -d it supervises every
- * service dir of a directory instead (init_dir.c).
+ * service dir of a directory instead (init_dir.c); with -m it is the init
+ * of a machine, which ends with reboot(2) (init_machine.c).
  */
 #include <sys/prctl.h>
 #include <sys/types.h>
@@ -14,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,11 +28,13 @@
 #include "lib/sig.h"
 
 #define USAGE "pod1-init [-g] [-s] [-e CODE]... [-p SIG] [-t SECS] [-v] " \
-	"-- CMD [ARG...]\n       pod1-init [-t SECS] [-v] -d DIR"
+	"-- CMD [ARG...]\n       pod1-init [-t SECS] [-v] -d DIR\n" \
+	"       pod1-init -m [-t SECS] [-v] [-d DIR]"
 
 static struct init g;
 
 static int options(struct init *, int, char **);
+static int called_init(const char *);
 static pid_t spawn(struct init *, char **);
 static void forward(struct init *, int);
 static int reap(struct init *);
@@ -72,8 +76,11 @@ options(struct init *s, int argc, char **argv)
 	int c, sig;
 
 	s->grace_ms = 10000;
-	while ((c = opt_next(&o, argc, argv, "hgsd:e:p:t:v")) != -1) {
+	while ((c = opt_next(&o, argc, argv, "hgsd:e:mp:t:v")) != -1) {
 		switch (c) {
+		case 'm':
+			s->machine = MACHINE_NS;
+			break;
 		case 'd':
 			s->dir = o.arg;
 			break;
@@ -109,10 +116,34 @@ options(struct init *s, int argc, char **argv)
 			die_usage(USAGE);
 		}
 	}
+	if (s->machine) {
+		if (o.ind < argc)
+			die_usage(USAGE);
+		if (getpid() != 1)
+			die(100, "-m is for the PID 1 of a machine or of a "
+			    "PID namespace");
+		if (s->dir == 0)
+			s->dir = MACHINE_DIR;
+		return o.ind;
+	}
 	/* a command, or -d, never both */
 	if ((o.ind >= argc) == (s->dir == 0))
 		die_usage(USAGE);
 	return o.ind;
+}
+
+/*
+ * Run as "init" (/init, /sbin/init) as PID 1: the kernel's way to start a
+ * machine's init. The kernel passes the words of its command line it does
+ * not know as arguments: they are no options of ours and are ignored.
+ */
+static int
+called_init(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	base = base ? base + 1 : argv0;
+	return getpid() == 1 && strcmp(base, "init") == 0;
 }
 
 /*
@@ -166,7 +197,12 @@ forward(struct init *s, int sig)
 	}
 	if (s->dir) {
 		/* the supervisors take signals through their control FIFOs */
-		if (sig == SIGTERM || sig == SIGINT)
+		if (s->machine && machine_action(sig)) {
+			s->action = machine_action(sig);
+			info(machine_name(s->action),
+			    ": stopping the services");
+			stop_begin(s);
+		} else if (!s->machine && (sig == SIGTERM || sig == SIGINT))
 			stop_begin(s);
 		else if (sig == SIGHUP)
 			dir_scan(s);
@@ -316,6 +352,8 @@ main(int argc, char **argv)
 	err_prog = "pod1-init";
 	/* before the signalfd exists, so it is not closed with the rest */
 	fd_closefrom(3);
+	if (getpid() == 1)
+		machine_hold_stdio(s);
 	s->sigfd = sig_init(&s->oldmask);
 	if (s->sigfd < 0)
 		die_sys(111, "unable to set up signals");
@@ -333,11 +371,19 @@ main(int argc, char **argv)
 	ign.sa_handler = SIG_IGN;
 	if (sigaction(SIGTTIN, &ign, 0) < 0 || sigaction(SIGTTOU, &ign, 0) < 0)
 		die_sys(111, "unable to ignore SIGTTIN and SIGTTOU");
-	cmd = argv + options(s, argc, argv);
+	if (argc > 0 && called_init(argv[0])) {
+		s->machine = MACHINE_NS;
+		s->dir = MACHINE_DIR;
+		s->grace_ms = 10000;
+		cmd = argv + argc;
+	} else
+		cmd = argv + options(s, argc, argv);
 	s->self = getpid();
 	if (s->self != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		warn_sys("not PID 1 and unable to become a subreaper: "
 		    "orphans will not be reaped");
+	if (s->machine)
+		machine_setup(s);
 	if (s->dir) {
 		dir_setup(s);
 		dir_scan(s);
@@ -381,7 +427,11 @@ main(int argc, char **argv)
 		}
 		if (r < 0)
 			warn_sys("unable to read signals");
-		if (!chld)
+		/*
+		 * While stopping, look for the end even without a SIGCHLD:
+		 * with no child left, none comes.
+		 */
+		if (!chld && s->phase == RUNNING)
 			continue;
 		if (reap(s)) {
 			/* no child at all: the end, unless -d still runs */
@@ -395,6 +445,8 @@ main(int argc, char **argv)
 			shutdown_begin(s);
 	}
 	info_num(s, "reaped ", s->orphans, " orphans", "");
+	if (s->machine)
+		machine_end(s);
 	info_num(s, "exiting with status ", s->status, "", "");
 	return s->status;
 }

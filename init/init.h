@@ -26,8 +26,18 @@ struct sv {
 	long long started;
 	unsigned char seen;	/* still in the dir at the last scan */
 	unsigned char deaths;	/* quick deaths in a row */
+	unsigned char ended;	/* a main service that ended for good */
 	char name[NAME_MAX + 1];
 };
+
+enum machine {
+	MACHINE_NO,	/* a container or pod */
+	MACHINE_NS,	/* -m as the PID 1 of a PID namespace */
+	MACHINE_KERNEL,	/* -m as the PID 1 the kernel started */
+};
+
+/* the service dir of a machine when -d names none */
+#define MACHINE_DIR "/etc/pod1/service"
 
 struct init {
 	sigset_t oldmask;
@@ -42,6 +52,9 @@ struct init {
 	long long deadline_ms;	/* monotonic time the grace ends */
 	unsigned long long orphans;
 	unsigned char remap[32];	/* -e: exit codes reported as 0 */
+	enum machine machine;	/* -m */
+	int action;		/* -m: the reboot(2) command at the end */
+	int held;		/* -m: stdio fds held for the console */
 	const char *dir;	/* -d */
 	int dirfd;
 	char supervise[PATH_MAX];	/* the pod1-supervise binary */
@@ -58,5 +71,12 @@ int dir_reaped(struct init *, pid_t, int);
 int dir_stop(struct init *);
 int dir_alive(struct init *);
 long long dir_timer(struct init *, long long);
+
+/* init_machine.c */
+void machine_hold_stdio(struct init *);
+void machine_setup(struct init *);
+int machine_action(int);
+const char *machine_name(int);
+void machine_end(struct init *);
 
 #endif

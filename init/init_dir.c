@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * pod1-init -d DIR: one pod1-supervise per service dir in DIR, as runit's
- * runsvdir, restarted when it dies, rescanned on HUP. A service with a
- * `main` file ends the whole init when it ends for good: its supervisor
- * then exits with the app's status.
+ * runsvdir, restarted when it dies, rescanned on HUP. Services with a
+ * `main` file are the apps of a pod (appc's rule, as rkt): the first that
+ * ends for good with a failure ends the init with its status; when all have
+ * ended, the init ends with 0. Their supervisor exits with the app.
  */
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -35,10 +36,12 @@ struct dir_dirent64 {
 static void dir_start(struct init *, struct sv *);
 static struct sv *dir_add(struct init *, const char *);
 static int dir_ended(struct init *, struct sv *);
+static int dir_has_main(struct init *, struct sv *);
 
 /*
  * Find pod1-supervise: beside our own binary (an installed or build tree
- * keeps them together), else through PATH.
+ * keeps them together), else through PATH. A machine boots on without its
+ * service dir (dir_scan tries again on HUP): exiting would panic it.
  */
 void
 dir_setup(struct init *s)
@@ -47,8 +50,10 @@ dir_setup(struct init *s)
 	ssize_t n;
 
 	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dirfd < 0)
+	if (s->dirfd < 0 && !s->machine)
 		die_sys(111, "unable to open ", s->dir);
+	if (s->dirfd < 0)
+		warn_sys("unable to open ", s->dir, ": no services");
 	n = readlink("/proc/self/exe", s->supervise, sizeof s->supervise - 16);
 	if (n > 0) {
 		s->supervise[n] = 0;
@@ -87,9 +92,19 @@ dir_start(struct init *s, struct sv *v)
 	v->started = now_ms();
 }
 
+static int
+dir_has_main(struct init *s, struct sv *v)
+{
+	char path[NAME_MAX + 20];
+
+	strcpy(path, v->name);
+	strcat(path, "/main");
+	return faccessat(s->dirfd, path, F_OK, 0) == 0;
+}
+
 /*
- * Did the main service end for good? Its dir has `main`, and its
- * supervisor wrote "ended CODE" to supervise/pod1 before exiting.
+ * Did a main service end for good? Its dir has `main`, and its supervisor
+ * wrote "ended CODE" to supervise/pod1 before exiting: the code, or -1.
  */
 static int
 dir_ended(struct init *s, struct sv *v)
@@ -99,27 +114,23 @@ dir_ended(struct init *s, struct sv *v)
 	const char *p;
 	int fd, n;
 
-	strcpy(path, v->name);
-	strcat(path, "/main");
-	if ((fd = openat(s->dirfd, path, O_PATH | O_CLOEXEC)) < 0)
-		return 0;
-	fd_close(fd);
+	if (!dir_has_main(s, v))
+		return -1;
 	strcpy(path, v->name);
 	strcat(path, "/supervise/pod1");
 	fd = openat(s->dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return -1;
 	n = fd_read_nointr(fd, buf, sizeof buf - 1);
 	fd_close(fd);
 	if (n <= 0)
-		return 0;
+		return -1;
 	buf[n] = 0;
 	if ((p = kv_get(buf, "ended")) == 0)
-		return 0;
+		return -1;
 	for (; *p >= '0' && *p <= '9' && code < 256; p++)
 		code = code * 10 + (*p - '0');
-	s->status = code > 255 ? 255 : code;
-	return 1;
+	return code > 255 ? 255 : code;
 }
 
 static struct sv *
@@ -160,6 +171,11 @@ dir_scan(struct init *s)
 	struct sv *v;
 	int n, i, fd;
 
+	if (s->dirfd < 0 &&
+	    (s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		warn_sys("unable to open ", s->dir);
+		return;
+	}
 	for (i = 0; i < s->nsv; i++)
 		s->sv[i].seen = 0;
 	fd = openat(s->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -183,7 +199,7 @@ dir_scan(struct init *s)
 			if ((v = dir_add(s, d->d_name)) == 0)
 				continue;
 			v->seen = 1;
-			if (v->pid == 0 && v->restart_at == 0)
+			if (v->pid == 0 && v->restart_at == 0 && !v->ended)
 				dir_start(s, v);
 		}
 	}
@@ -204,13 +220,14 @@ dir_scan(struct init *s)
 
 /*
  * A child died: 1 when it was a supervisor. A main service that ended for
- * good sets our status and asks for shutdown (returns 2).
+ * good with a failure, or the last one to end, sets our status and asks
+ * for shutdown (returns 2).
  */
 int
 dir_reaped(struct init *s, pid_t pid, int st)
 {
 	struct sv *v = 0;
-	int i;
+	int i, code;
 
 	for (i = 0; i < s->nsv; i++)
 		if (s->sv[i].pid == pid)
@@ -225,8 +242,20 @@ dir_reaped(struct init *s, pid_t pid, int st)
 		v->name[0] = 0;
 		return 1;
 	}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && dir_ended(s, v))
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	    (code = dir_ended(s, v)) >= 0) {
+		v->ended = 1;
+		if (code != 0) {
+			s->status = code;
+			return 2;
+		}
+		for (i = 0; i < s->nsv; i++)
+			if (s->sv[i].name[0] && !s->sv[i].ended &&
+			    dir_has_main(s, &s->sv[i]))
+				return 1;
+		s->status = 0;
 		return 2;
+	}
 	if (now_ms() - v->started > SUP_RETRY_MS * 10)
 		v->deaths = 0;
 	warn("supervisor of ", v->name, " died; starting another");

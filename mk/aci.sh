@@ -22,6 +22,12 @@ mkdir -p "$r/pod1" "$r/rkt/status" "$r/rkt/env" "$r/rkt/service" \
 	"$r/etc"
 for b in "$@"; do
 	cp "$b" "$r/pod1/"
+	# a dynamic build (make SANITIZE=1) brings its libraries along
+	ldd "$b" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+	    $1 ~ /^\// { print $1 }' | while read -r lib; do
+		mkdir -p "$r${lib%/*}"
+		cp -L "$lib" "$r$lib"
+	done
 done
 for e in run enter stop gc; do
 	ln -s pod1-stage1 "$r/pod1/$e"

@@ -25,6 +25,13 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 echo "tools: installing$missing"
+# daemons the tests run themselves (nginx, memcached) must not be started
+# on the host by their packages: a policy-rc.d for the install's length
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # shellcheck disable=SC2086
 if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
     --no-install-recommends $missing >/dev/null 2>&1; then

@@ -83,11 +83,23 @@ tree_init(struct svc *s)
 	s->cgroup[0] = 0;
 	if (fstat(s->dfd, &st) < 0)
 		return;
-	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	r = fd_read_nointr(fd, buf, sizeof buf - 1);
-	fd_close(fd);
+	/*
+	 * cgroup-parent names the place instead (a pod keeps its supervisors
+	 * in a leaf of their own, so its apps' parent may enable controllers):
+	 * it is read as the "0::" line of /proc/self/cgroup would be
+	 */
+	memcpy(buf, "0::", 3);
+	r = -1;
+	if ((fd = openat(s->dfd, "cgroup-parent", O_RDONLY | O_CLOEXEC)) >= 0) {
+		r = fd_read_nointr(fd, buf + 3, sizeof buf - 4);
+		fd_close(fd);
+		if (r <= 0)
+			return;
+		r += 3;
+	} else if ((fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC)) >= 0) {
+		r = fd_read_nointr(fd, buf, sizeof buf - 1);
+		fd_close(fd);
+	}
 	if (r <= 0)
 		return;
 	buf[r] = 0;

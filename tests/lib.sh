@@ -71,6 +71,8 @@ cleanup() {
 	"$PROBE" killtree $$
 	wait 2>/dev/null
 	rm_cgroups
+	# what a test's own harness (tests/pod.sh) must clear too
+	[ -z "${cleanup_hook:-}" ] || $cleanup_hook
 	rm -rf "$T"
 }
 trap 'tap_st=$?; cleanup; exit $tap_st' EXIT

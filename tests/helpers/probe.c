@@ -5,12 +5,19 @@
  * a time, so a test can handshake on "ready PID PGID". It also plays the
  * bad inits the negative controls need (noreap, noforward).
  */
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -98,6 +105,9 @@ static int mode_noreap(int, char **);
 static int mode_noforward(int, char **);
 static int mode_subreaper(int, char **);
 static int mode_killtree(int, char **);
+static int mode_syscall(int, char **);
+static int mode_hog(int, char **);
+static int mode_forkbomb(int, char **);
 
 static const struct mode modes[] = {
 	{ "signals", mode_signals, "[-n COUNT] [-x SIG] [-m MEMBER_OUT]" },
@@ -120,6 +130,9 @@ static const struct mode modes[] = {
 	{ "noforward", mode_noforward, "CMD..." },
 	{ "subreaper", mode_subreaper, "CMD..." },
 	{ "killtree", mode_killtree, "PID" },
+	{ "syscall", mode_syscall, "NAME..." },
+	{ "hog", mode_hog, "MB" },
+	{ "forkbomb", mode_forkbomb, "N" },
 };
 
 static int
@@ -1025,6 +1038,108 @@ mode_killtree(int argc, char **argv)
 	}
 	free(list);
 	return round < 100 ? 0 : 1;
+}
+
+/*
+ * syscall: make each named system call in a harmless way (nothing happens
+ * when it succeeds) and print "NAME ERRNO", 0 for success: how a seccomp
+ * filter or a capability shows from inside the app.
+ */
+static int
+mode_syscall(int argc, char **argv)
+{
+	struct utsname u;
+	long r;
+	int i;
+
+	if (argc < 2)
+		usage();
+	for (i = 1; i < argc; i++) {
+		const char *n = argv[i];
+
+		errno = 0;
+		if (strcmp(n, "getpid") == 0)
+			r = syscall(SYS_getpid);
+		else if (strcmp(n, "uname") == 0)
+			r = uname(&u);
+		else if (strcmp(n, "mount") == 0)
+			r = mount("none", "/nonexistent/probe", "tmpfs", 0, 0);
+		else if (strcmp(n, "umount2") == 0)
+			r = umount2("/nonexistent/probe", 0);
+		else if (strcmp(n, "ptrace") == 0)
+			r = ptrace(PTRACE_PEEKDATA, 0, 0, 0);
+		else if (strcmp(n, "unshare") == 0)
+			r = unshare(0);
+		else if (strcmp(n, "chdir") == 0)
+			r = chdir(".");
+		else if (strcmp(n, "mkdir") == 0)
+			r = mkdir("/nonexistent/probe", 0700);
+		else if (strcmp(n, "keyctl") == 0)
+			r = syscall(SYS_keyctl, -1, 0, 0, 0, 0);
+		else if (strcmp(n, "personality") == 0)
+			r = syscall(SYS_personality, 0xffffffffUL);
+		else if (strcmp(n, "sethostname") == 0)
+			r = sethostname("", 0) < 0 && errno == EINVAL ? 0 : -1;
+		else
+			die(100, "no such call in probe: ", n);
+		printf("%s %d\n", n, r < 0 ? errno : 0);
+	}
+	return 0;
+}
+
+/* hog: touch MB megabytes one at a time, then report and exit 0. */
+static int
+mode_hog(int argc, char **argv)
+{
+	unsigned long long mb, i;
+	char *p;
+
+	if (argc != 2)
+		usage();
+	mb = number(argv[1], 1 << 20);
+	for (i = 0; i < mb; i++) {
+		p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die_sys(111, "unable to map memory");
+		memset(p, 1, 1 << 20);
+	}
+	printf("hogged %llu MB\n", mb);
+	return 0;
+}
+
+/*
+ * forkbomb: fork children that pause until N are up or fork fails, print
+ * "forked K ERRNO" (0: no failure) and pause; the children go with us.
+ */
+static int
+mode_forkbomb(int argc, char **argv)
+{
+	unsigned long long n, k;
+	pid_t pid;
+	int e = 0;
+
+	if (argc != 2)
+		usage();
+	n = number(argv[1], 1 << 20);
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	for (k = 0; k < n; k++) {
+		fflush(0);
+		pid = fork();
+		if (pid < 0) {
+			e = errno;
+			break;
+		}
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+	}
+	printf("forked %llu %d\n", k, e);
+	fflush(stdout);
+	for (;;)
+		pause();
 }
 
 int

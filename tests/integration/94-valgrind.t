@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# 74-valgrind: memcheck over pod1-init -d, every pod1-supervise it starts
+# 94-valgrind: memcheck over pod1-init -d, every pod1-supervise it starts
 # (--trace-children) and a pod1-svlog, all built with glibc for it
 # (build/valgrind/: valgrind does not run static musl binaries well),
 # under a workload: an app logging through pod1-svlog with rotations, an

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# 71-fd-limit: file descriptors run out, for pod1-init, pod1-supervise and
+# 91-fd-limit: file descriptors run out, for pod1-init, pod1-supervise and
 # pod1-svlog in turn, while a pod runs: each one's RLIMIT_NOFILE is cut to
 # its lowest free descriptor (prlimit --pid), so its next open, pipe or
 # accept fails with EMFILE. None of them dies: pod1-svlog pauses its

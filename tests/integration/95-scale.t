@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# 75-scale: a pod of 1000 apps, each with a logger: pod1-init -d as PID 1
+# 95-scale: a pod of 1000 apps, each with a logger: pod1-init -d as PID 1
 # over 1000 service dirs (100 under ASan; POD1_SCALE=N for another N),
 # each app a probe whose ready line goes through the pipe pod1-supervise
 # holds to a pod1-svlog of its own. All come up (every log's current has its app's ready line),

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# 70-supervise-kill: pod1-init -d over ten services (five with a logger,
+# 90-supervise-kill: pod1-init -d over ten services (five with a logger,
 # one whose run leaves its dir before it execs the app, as pod1-exec's
 # apps do), and their pod1-supervise killed -9 a hundred times, at moments
 # that vary from "just started" to "long up": never two instances of an

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# 72-pids-limit: fork fails. pod1-init runs as PID 1 in a pids cgroup
+# 92-pids-limit: fork fails. pod1-init runs as PID 1 in a pids cgroup
 # (v1, /sys/fs/cgroup/pids) whose pids.max is then cut to 1, below what
 # it holds, so every fork(2) and clone3(2) inside fails with EAGAIN: a crashing app
 # is not restarted, a killed supervisor not replaced. PID 1 survives, does

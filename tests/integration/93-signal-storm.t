@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 #
-# 73-signal-storm: 10 000 signals a second at pod1-init -d as PID 1 for
+# 93-signal-storm: 10 000 signals a second at pod1-init -d as PID 1 for
 # 3 s (30 s under POD1_STRESS=1): HUP (a rescan each), CHLD with nothing
 # to reap, USR1, WINCH, ALRM and a queued real-time signal, while five
 # apps crash and restart, a supervisor is killed and a service dir is
