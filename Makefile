@@ -204,6 +204,19 @@ tests/unit/svlog_line.t.o: svlog/svlog_config.c svlog/svlog_line.c \
 	svlog/svlog_match.c
 tests/unit/svlog_match.t.o: svlog/svlog_match.c
 
+# the long-lived programs again, glibc and dynamic, for valgrind (which does
+# not run static musl binaries well): tests/integration/94-valgrind.t
+VGBIN = build/valgrind/pod1-init build/valgrind/pod1-supervise \
+	build/valgrind/pod1-svlog
+VGCC = cc
+VGFLAGS = -std=c99 -O1 -g -Wall -Wextra -Werror
+build/valgrind/pod1-init: $(INITSRC) $(LIBSRC) $(HDR)
+build/valgrind/pod1-supervise: $(SUPSRC) $(LIBSRC) $(HDR)
+build/valgrind/pod1-svlog: $(SVLOGSRC) $(LIBSRC) $(HDR)
+$(VGBIN):
+	@mkdir -p build/valgrind
+	$(VGCC) $(CPPFLAGS) $(VGFLAGS) -o $@ $(filter %.c,$^)
+
 # static musl libraries and the build tools, from Debian's archive
 deps: $(DEPS)
 $(DEPS): mk/deps.sh
@@ -215,7 +228,8 @@ TESTTOOLS = prove:perl busybox:busybox-static jq:jq flock:util-linux unshare:uti
 	sv:runit runsv:runit svlogd:runit tai64nlocal:daemontools \
 	qemu-system-x86_64:qemu-system-x86 cpio:cpio /vmlinuz:linux-image-amd64 \
 	crun:crun podman:podman nsenter:util-linux nginx:nginx-light \
-	memcached:memcached man:man-db groff:groff-base make:make
+	memcached:memcached man:man-db groff:groff-base make:make \
+	prlimit:util-linux valgrind:valgrind
 
 # the sanitizer build links Debian's own libraries
 ifeq ($(SANITIZE),1)
@@ -228,9 +242,10 @@ sandeps:
 	sh mk/tools.sh $(filter /%,$(TESTTOOLS))
 endif
 
-check: all $(UNIT) $(HELPERS)
+check: all $(UNIT) $(HELPERS) $(VGBIN)
 	sh mk/tools.sh $(TESTTOOLS)
 	prove -v --exec '' tests/unit/*.t tests/integration/*.t
+	$(MAKE) fuzz FUZZ_SECONDS=0
 
 demo: all
 	sh mk/demo.sh
@@ -241,6 +256,63 @@ bench: all $(HELPERS)
 	sh bench/supervise.sh
 	sh bench/stage0.sh
 	sh bench/stage1.sh
+	sh bench/scale.sh
+
+# the long runs: the fault tests at full length (POD1_STRESS=1: 1000
+# supervisor kills, a 30 s signal storm) and 5 minutes of each fuzz target
+STRESS = \
+	tests/integration/90-supervise-kill.t \
+	tests/integration/93-signal-storm.t
+stress: all $(HELPERS)
+	sh mk/tools.sh $(TESTTOOLS)
+	POD1_STRESS=1 prove -v --exec '' $(STRESS)
+	$(MAKE) fuzz FUZZ_SECONDS=300
+
+# make fuzz: libFuzzer on every parser of outside input, with clang against
+# glibc (libFuzzer does not work with musl), ASan and UBSan. A target is one
+# line here, tests/fuzz/NAME, with tests/fuzz/NAME.c (which defines
+# LLVMFuzzerTestOneInput and #includes the private sources it needs) and
+# its seed corpus tests/fuzz/NAME/, where the inputs of every bug found
+# stay as regressions. FUZZ_SECONDS=0 replays the corpora, no fuzzing:
+# make check does that.
+FUZZ = \
+	tests/fuzz/control \
+	tests/fuzz/fmt \
+	tests/fuzz/kv \
+	tests/fuzz/pod_manifest \
+	tests/fuzz/proc_stat \
+	tests/fuzz/svlog_config \
+	tests/fuzz/svlog_line \
+	tests/fuzz/svstatus \
+	tests/fuzz/tai
+FUZZ_SECONDS = 10
+FUZZCC = clang-14
+FUZZFLAGS = -std=c99 -g -O1 -D_GNU_SOURCE -I. -Wall -Wextra -Werror \
+	-fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+# the parsers of stage0 and stage1 link these (Debian's, glibc)
+FUZZLIBS = -Wl,--as-needed $$(pkg-config --libs jansson libarchive)
+FUZZTOOLS = clang-14:clang-14 \
+	/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev \
+	/usr/include/archive.h:libarchive-dev \
+	/usr/include/jansson.h:libjansson-dev
+FUZZBIN = $(FUZZ:tests/fuzz/%=build/fuzz/%)
+FUZZLIB = $(LIBSRC:lib/%.c=build/fuzz/lib/%.o)
+
+fuzztools:
+	sh mk/tools.sh $(FUZZTOOLS)
+
+$(FUZZLIB): build/fuzz/lib/%.o: lib/%.c $(HDR) | fuzztools
+	@mkdir -p build/fuzz/lib
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZBIN): build/fuzz/%: tests/fuzz/%.c $(FUZZLIB) $(HDR) $(SUPSRC) \
+    $(SVLOGSRC) $(INITSRC) $(STAGE0SRC) $(STAGE1SRC) | fuzztools
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZLIB) \
+		$(FUZZLIBS)
+
+fuzz: $(FUZZBIN)
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
 
 # every man page in the tree: tests/integration/80-install.t fails when
 # one is missing here
@@ -290,5 +362,7 @@ uninstall:
 clean:
 	rm -f $(OBJ) lib/libpod1.a $(BIN) build/stage1.aci $(UNIT) $(HELPERS) \
 		build/.flags
+	rm -rf build/fuzz build/valgrind
 
-.PHONY: all deps sandeps check demo bench install uninstall clean FORCE
+.PHONY: all deps sandeps check demo bench stress fuzz fuzztools install \
+	uninstall clean FORCE

@@ -16,6 +16,13 @@
  *	supbench floor DIR	the least a supervisor can do: fork and exec
  *				DIR/run, and again when signalfd says it
  *				died; on TERM, KILL it and exit
+ *	supbench now		print CLOCK_MONOTONIC in ns
+ *	supbench collect FIFO N T0 SECS
+ *				read apps' "PID NS" lines from FIFO (each
+ *				service's ./fifo a link to it) until N
+ *				distinct apps have come or SECS pass; print
+ *				"up COUNT LAST_MS", LAST_MS from T0 (ns) to
+ *				the latest app's main()
  */
 #include <sys/signalfd.h>
 #include <sys/types.h>
@@ -50,6 +57,7 @@ static int app(void);
 static int announced(struct svc *, long long);
 static int latency(int, char **);
 static int floor_sup(const char *);
+static int collect(int, char **);
 
 static long long
 now_ns(void)
@@ -230,6 +238,34 @@ floor_sup(const char *dir)
 	}
 }
 
+static int
+collect(int argc, char **argv)
+{
+	struct svc s;
+	long long t0, last = 0, deadline;
+	int n, count = 0;
+
+	if (argc != 6)
+		return 100;
+	n = atoi(argv[3]);
+	t0 = atoll(argv[4]);
+	deadline = now_ns() + atoll(argv[5]) * 1000000000LL;
+	/* read-write: never EOF between two apps */
+	s.fd = open(argv[2], O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (s.fd < 0) {
+		perror(argv[2]);
+		return 111;
+	}
+	s.len = 0;
+	while (count < n && announced(&s, deadline) == 0) {
+		count++;
+		if (s.start > last)
+			last = s.start;
+	}
+	printf("up %d %.1f\n", count, (last - t0) / 1e6);
+	return count == n ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -242,6 +278,12 @@ main(int argc, char **argv)
 		return latency(argc, argv);
 	if (argc == 3 && strcmp(argv[1], "floor") == 0)
 		return floor_sup(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "collect") == 0)
+		return collect(argc, argv);
+	if (argc == 2 && strcmp(argv[1], "now") == 0) {
+		printf("%lld\n", now_ns());
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "pause") == 0)
 		for (;;)
 			pause();
@@ -254,6 +296,6 @@ main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: supbench latency ROUNDS UP_MS NAME:DIR... | "
-	    "pause | drain | floor DIR\n");
+	    "pause | drain | floor DIR | now | collect FIFO N T0 SECS\n");
 	return 100;
 }

@@ -306,7 +306,8 @@ dir_timer(struct init *s, long long now)
 			continue;
 		if (now >= v->restart_at)
 			dir_start(s, v);
-		else if (next == 0 || v->restart_at < next)
+		/* a start that failed (fork) has set the next try */
+		if (v->restart_at && (next == 0 || v->restart_at < next))
 			next = v->restart_at;
 	}
 	return next;

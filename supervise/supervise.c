@@ -22,6 +22,7 @@
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
+#include "lib/proc.h"
 #include "lib/sig.h"
 #include "lib/svstatus.h"
 #include "supervise/supervise.h"
@@ -103,6 +104,8 @@ sup_status(struct sup *sup, struct svc *s)
 	else if (s->wstat >= 0)
 		n = put_num(buf, n, "last-signal ", WTERMSIG(s->wstat));
 	n = put_num(buf, n, "sid ", s->sid);
+	if (s->sid_start)
+		n = put_num(buf, n, "sid-start ", s->sid_start);
 	if (s->start_at)
 		n = put_num(buf, n, "backoff-ms ", s->start_at - sup_now());
 	if (s->waitfor[0]) {
@@ -181,6 +184,7 @@ void
 sup_start(struct sup *sup, struct svc *s)
 {
 	char *argv[] = { "./run", 0 };
+	struct proc_stat ps;
 
 	conf_read(s);
 	if (conf_deps_wait(s)) {
@@ -207,6 +211,8 @@ sup_start(struct sup *sup, struct svc *s)
 	/* as runsv: a start clears the paused and TERM flags */
 	s->state = SV_RUN;
 	s->sid = s->pid;
+	/* with the pid, it names the session to a successor of ours */
+	s->sid_start = proc_stat_read(s->pid, &ps) == 0 ? ps.start : 0;
 	s->paused = 0;
 	s->term = 0;
 	/* without a readiness protocol, running is ready */

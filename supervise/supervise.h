@@ -51,6 +51,7 @@ struct svc {
 	int leftover;		/* the last run's tree was not KILLed */
 	pid_t pid;		/* run or finish */
 	pid_t sid;		/* session of the last run, for its leftovers */
+	unsigned long long sid_start;	/* its leader's start, /proc ticks */
 	pid_t lastpid;		/* what the pid file says */
 	struct tai stamp;	/* last start or stop, for sv */
 	int wstat;		/* last run's wait status, -1 none yet */

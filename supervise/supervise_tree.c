@@ -20,6 +20,7 @@
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
+#include "lib/kv.h"
 #include "lib/proc.h"
 #include "supervise/supervise.h"
 
@@ -47,6 +48,7 @@ static int tree_file(struct svc *, const char *, int);
 static int tree_procs(struct svc *, int);
 static void tree_cgkill(struct svc *);
 static void tree_renew(struct svc *);
+static unsigned long long tree_num(const char *, const char *);
 static pid_t tree_old_session(struct svc *);
 
 /* Open a file of the service's cgroup. */
@@ -300,23 +302,50 @@ tree_signal(struct sup *sup, struct svc *s, int sig)
 	return n + m;
 }
 
+/* The number after key in the text of supervise/pod1, or 0. */
+static unsigned long long
+tree_num(const char *text, const char *key)
+{
+	const char *v = kv_get(text, key);
+	unsigned long long n = 0;
+
+	for (; v && *v >= '0' && *v <= '9' && n < 1ULL << 60; v++)
+		n = n * 10 + (*v - '0');
+	return n;
+}
+
 /*
- * Without a cgroup the old run is found through the pid file: a session
- * leader whose cwd is still this service dir is taken to be ours.
+ * Without a cgroup the old run is found through its session: supervise/
+ * pod1 names the leader and its start time, which no later process with
+ * that pid can share. Where pod1 has no start time (an older supervisor),
+ * the pid file names the leader, taken to be ours if its cwd is still
+ * this service dir; a run that changed dir is then missed.
  */
 static pid_t
 tree_old_session(struct svc *s)
 {
-	char buf[FMT_ULONG + 8], path[32] = "/proc/";
-	unsigned long long pid;
+	char buf[512], path[32] = "/proc/";
+	unsigned long long pid, start;
 	struct proc_stat ps;
 	struct stat dir, cwd;
 	int fd, n;
 
+	fd = openat(s->sfd, "pod1", O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : fd_read_nointr(fd, buf, sizeof buf - 1);
+	fd_close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	pid = tree_num(buf, "sid");
+	start = tree_num(buf, "sid-start");
+	if (pid > 1 && pid <= 0x7fffffff && start) {
+		if (proc_stat_read(pid, &ps) == 0 && ps.sid == (pid_t)pid &&
+		    ps.start == start)
+			return pid;
+		return 0;
+	}
 	fd = openat(s->sfd, "pid", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	n = fd_read_nointr(fd, buf, sizeof buf - 1);
+	n = fd_read_nointr(fd, buf, FMT_ULONG + 7);
 	fd_close(fd);
 	if (n <= 1 || buf[n - 1] != '\n')
 		return 0;

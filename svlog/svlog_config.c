@@ -76,6 +76,12 @@ svlog_config_parse(struct svlog_config *cf, const char *buf, size_t len)
 		case '-':
 		case 'e':
 		case 'E':
+			/*
+			 * A pattern is a C string: the bytes after a NUL in
+			 * its line would be a pattern nobody wrote.
+			 */
+			if ((q = memchr(p, 0, n)) != 0)
+				n = q - p;
 			if (cf->instlen + n + 1 > sizeof cf->inst) {
 				cf->toolong++;
 				break;

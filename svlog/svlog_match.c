@@ -38,8 +38,13 @@ svlog_match(const char *p, const char *s, size_t len)
 			continue;
 		case '+':
 			c = *p++;
-			/* runit compares before checking len: keep it safe */
-			if (len == 0 || c != *s)
+			/*
+			 * runit compares before checking len: keep it safe. A
+			 * "+" that ends the pattern would match a NUL of the
+			 * line and read on past the pattern's end; it matches
+			 * nothing, as in runit for a line without NULs.
+			 */
+			if (c == 0 || len == 0 || c != *s)
 				return 0;
 			for (;;) {
 				if (len == 0)

@@ -92,6 +92,7 @@ static int mode_sigmask(int, char **);
 static int mode_sigsetup(int, char **);
 static int mode_exit(int, char **);
 static int mode_kill(int, char **);
+static int mode_storm(int, char **);
 static int mode_ignore_term(int, char **);
 static int mode_pause(int, char **);
 static int mode_spawn(int, char **);
@@ -116,6 +117,7 @@ static const struct mode modes[] = {
 	{ "sigsetup", mode_sigsetup, "[-b SIG]... [-i SIG]... -- CMD..." },
 	{ "exit", mode_exit, "CODE [ORPHAN_CODE]" },
 	{ "kill", mode_kill, "SIG" },
+	{ "storm", mode_storm, "PID RATE MS SIG..." },
 	{ "ignore-term", mode_ignore_term, "" },
 	{ "pause", mode_pause, "" },
 	{ "spawn", mode_spawn, "MODE [ARG...]" },
@@ -669,6 +671,40 @@ mode_kill(int argc, char **argv)
 }
 
 /* probe ignore-term: a process the grace must end with KILL. */
+/*
+ * Send the signals to PID in turn, RATE a second for MS milliseconds, a
+ * millisecond's share at a time; print "sent N". Stops early, failing,
+ * when PID is gone.
+ */
+static int
+mode_storm(int argc, char **argv)
+{
+	unsigned long long rate, ms, sent = 0, due;
+	long long t0, now;
+	pid_t pid;
+	int sigs[64], n = 0, i;
+
+	if (argc < 5 || argc - 4 > (int)NELEM(sigs))
+		usage();
+	pid = number(argv[1], 0x7fffffff);
+	rate = number(argv[2], 10000000);
+	ms = number(argv[3], 3600000);
+	for (i = 4; i < argc; i++)
+		sigs[n++] = signum(argv[i]);
+	t0 = now_ms();
+	while ((now = now_ms()) - t0 < (long long)ms) {
+		due = rate * (now - t0 + 1) / 1000;
+		for (; sent < due; sent++)
+			if (kill(pid, sigs[sent % n]) < 0) {
+				printf("sent %llu\n", sent);
+				die_sys(111, "unable to signal");
+			}
+		nap(1);
+	}
+	printf("sent %llu\n", sent);
+	return 0;
+}
+
 static int
 mode_ignore_term(int argc, char **argv)
 {

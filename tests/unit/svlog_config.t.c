@@ -70,6 +70,12 @@ main(void)
 	is_int(cf.udp, 2, "u and U counted, ignored");
 	ok(cf.sizemax == 1000000, "and nothing else changed");
 
+	/* fuzz (tests/fuzz/svlog_config): a NUL made a second pattern */
+	svlog_config_init(&cf);
+	svlog_config_parse(&cf, "-a\0+*\n", 6);
+	ok(cf.instlen == 3 && memcmp(cf.inst, "-a", 3) == 0,
+	    "a pattern line ends at a NUL");
+
 	memset(big, 'x', sizeof big - 1);
 	big[0] = '!';
 	big[sizeof big - 1] = 0;

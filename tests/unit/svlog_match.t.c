@@ -15,6 +15,8 @@ int
 main(void)
 {
 	char match, merr;
+	/* what a read past the pattern's NUL would take for more pattern */
+	static const char plusnul[] = "a+\0b";
 	const char inst[] = "-*\0+*error*\0e*fatal*\0";
 
 	ok(m("abc", "abc"), "literal");
@@ -32,6 +34,10 @@ main(void)
 	ok(m("x+ay", "xaaay"), "then the rest");
 	ok(m("+ab", "aaa"), "runit quirk: the line ends inside +a, a match");
 	ok(m("* error *", "12:00 error disk"), "a typical filter");
+	/* fuzz (tests/fuzz/svlog_config): this read past the pattern */
+	ok(!svlog_match(plusnul, "a\0b", 3),
+	    "a + that ends the pattern matches no NUL, reads no further");
+	ok(!m("a+", "a+"), "nor a plus: it matches nothing, as in runit");
 
 	svlog_match_line(inst, sizeof inst - 1, "all fine", 8, &match, &merr);
 	ok(match == '-' && merr == 'E', "-* deselects");
