@@ -94,6 +94,10 @@ stage1_enter(int argc, char **argv)
 	s1_path(path, sizeof path, "/proc/%llu/root", pid);
 	if ((rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die_sys(S1_FAIL, "unable to open ", path);
+	/* the app is looked for before we join: a refusal stays outside */
+	s1_path(svc, sizeof svc, "rkt/service/%s", app);
+	if (fstatat(rootfd, svc, &sst, 0) < 0)
+		die(S1_FAIL, "enter: the pod has no app ", app);
 	for (i = 0; i < 5; i++)
 		if (setns(fds[i], 0) < 0)
 			die_sys(S1_FAIL, "unable to join the pod's ", ns[i],
@@ -101,8 +105,6 @@ stage1_enter(int argc, char **argv)
 	if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		die_sys(S1_FAIL, "unable to enter the pod's root");
 	s1_path(svc, sizeof svc, "/rkt/service/%s", app);
-	if (stat(svc, &sst) < 0)
-		die(S1_FAIL, "enter: the pod has no app ", app);
 	for (n = 0; cmd[n]; n++)
 		;
 	if ((xargv = calloc(n + 5, sizeof *xargv)) == 0)
