@@ -136,24 +136,39 @@ sup_status(struct sup *sup, struct svc *s)
 void
 sup_spawn(struct sup *sup, struct svc *s, char *const *argv)
 {
-	int np[2] = { -1, -1 }, finish = argv[1] != 0, joined = 0;
+	int np[2] = { -1, -1 }, gp[2] = { -1, -1 }, finish = argv[1] != 0;
+	int joined = 0;
+	char c;
 	pid_t pid;
 
 	if (!finish && s->conf.notify_fd && pipe2(np, O_CLOEXEC) < 0) {
 		warn_sys("unable to make the readiness pipe of ", s->dir);
 		np[0] = np[1] = -1;
 	}
+	/*
+	 * Without a cgroup a successor of ours finds the app by the session
+	 * named in supervise/pod1: run waits until that is written, so a
+	 * kill -9 of ours in between cannot leave an app nobody knows of.
+	 */
+	if (!finish && s->cgroup[0] == 0 && pipe2(gp, O_CLOEXEC) < 0)
+		gp[0] = gp[1] = -1;
 	/* finish runs outside the app's cgroup, as the logger does */
 	pid = finish ? fork() : tree_fork(s, &joined);
 	if (pid < 0) {
 		warn_sys("unable to fork for ", s->dir);
 		fd_close(np[0]);
 		fd_close(np[1]);
+		fd_close(gp[0]);
+		fd_close(gp[1]);
 		/* the loop tries again, serving control meanwhile */
 		s->start_at = sup_now() + RETRY_MS;
 		return;
 	}
 	if (pid == 0) {
+		/* no go (our parent died first): no run */
+		if (gp[0] >= 0 && (close(gp[1]) < 0 ||
+		    read(gp[0], &c, 1) != 1))
+			_exit(111);
 		/* the dispositions are the defaults already: see main() */
 		if (sigprocmask(SIG_SETMASK, &sup->oldmask, 0) < 0 ||
 		    setsid() < 0)
@@ -175,7 +190,9 @@ sup_spawn(struct sup *sup, struct svc *s, char *const *argv)
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	fd_close(np[1]);
+	fd_close(gp[0]);
 	s->notify = np[0];
+	s->go = gp[1];
 	s->pid = pid;
 }
 
@@ -220,6 +237,12 @@ sup_start(struct sup *sup, struct svc *s)
 	s->started_ms = sup_now();
 	tai_now(&s->stamp);
 	sup_status(sup, s);
+	if (s->go >= 0) {
+		if (fd_write_all(s->go, "g", 1) < 0)
+			warn_sys("unable to start run of ", s->dir);
+		fd_close(s->go);
+		s->go = -1;
+	}
 }
 
 /* Make or take a FIFO in the supervise dir, runit's way. */
@@ -249,6 +272,7 @@ setup_svc(struct sup *sup, struct svc *s, int dfd, const char *dir,
 	s->islog = islog;
 	s->dfd = dfd;
 	s->notify = -1;
+	s->go = -1;
 	s->wstat = -1;
 	s->ended = -1;
 	s->lastpid = -1;

@@ -64,6 +64,7 @@ struct svc {
 	long long window_start;
 	unsigned long restarts;
 	int notify;		/* read end of the readiness pipe, -1 none */
+	int go;			/* run waits on this until its pid is on disk */
 	int ready;
 	int ended;		/* a main service's final status, -1 */
 	int dirty;		/* status write failed; retry */

@@ -292,6 +292,18 @@ mksvc() {
 }
 
 # Whether file $1 has a line matching the basic regex $2.
+# supervisor NAME: the pid of pod1-init -d's ($pid1's) supervisor of NAME
+supervisor() {
+	for _c in $(children "$pid1"); do
+		if [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$_c/cmdline")" = \
+		    "pod1-supervise $1 " ]; then
+			echo "$_c"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # libsof ROOT BIN...: the shared libraries BIN loads (a SANITIZE=1 build is
 # dynamic), copied into ROOT at their own paths; nothing for static BINs.
 # withlibs ROOT BIN...: BIN too, at its own path.

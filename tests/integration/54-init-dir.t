@@ -48,18 +48,6 @@ in_pod1_cg() {
 	grep -q '^0::.*/pod1-[0-9]*-[0-9]*$' "/proc/$(pids "$1")/cgroup"
 }
 
-# supervisor NAME: the host pid of pod1-init's pod1-supervise of NAME
-supervisor() {
-	for _c in $(children "$pid1"); do
-		if [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$_c/cmdline")" = \
-		    "pod1-supervise $1 " ]; then
-			echo "$_c"
-			return 0
-		fi
-	done
-	return 1
-}
-
 cgroup_of() {
 	echo "$CG/pod1-$(stat -c %d "$1")-$(stat -c %i "$1")"
 }

@@ -44,17 +44,6 @@ pids() {
 count() {
 	pids "$1" | grep -c .
 }
-# supervisor NAME
-supervisor() {
-	for _c in $(children "$pid1"); do
-		if [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$_c/cmdline")" = \
-		    "pod1-supervise $1 " ]; then
-			echo "$_c"
-			return 0
-		fi
-	done
-	return 1
-}
 logged() {
 	cat "$D"/a/log/main/@* "$D"/a/log/main/current 2>/dev/null |
 	    wc -l

@@ -30,17 +30,6 @@ starts() {
 more() {
 	[ "$(starts)" -gt "$1" ]
 }
-# supervisor NAME: pod1-init's pod1-supervise of NAME
-supervisor() {
-	for _c in $(children "$pid1"); do
-		if [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$_c/cmdline")" = \
-		    "pod1-supervise $1 " ]; then
-			echo "$_c"
-			return 0
-		fi
-	done
-	return 1
-}
 # ticks PID: CPU time used, in clock ticks
 ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat"

@@ -28,17 +28,6 @@ mksvc "$D/p" 'exec "'$PROBE'" pause'
 starts() {
 	wc -l <"$T/starts" 2>/dev/null || echo 0
 }
-# supervisor NAME: pod1-init's pod1-supervise of NAME
-supervisor() {
-	for _c in $(children "$pid1"); do
-		if [ "$(tr '\0' ' ' 2>/dev/null <"/proc/$_c/cmdline")" = \
-		    "pod1-supervise $1 " ]; then
-			echo "$_c"
-			return 0
-		fi
-	done
-	return 1
-}
 # zombies PID: how many zombies PID and its descendants hold
 zombies() {
 	_z=0
