@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 
 /* stage1's own failures, as rkt's */
 #define S1_FAIL 254
@@ -95,6 +96,10 @@ void mount_pod(struct pod *, const struct flags *);
 
 /* stage1_run.c */
 int stage1_run(int, char **);
+
+/* stage1.c: waiting for a child, stop signals passed on */
+void s1_waitset(sigset_t *);
+int s1_wait(pid_t, int);
 
 /* stage1_enter.c */
 int stage1_enter(int, char **);

@@ -55,11 +55,10 @@ stage1_enter(int argc, char **argv)
 	char path[64], svc[PATH_MAX], *sh[] = { "/bin/sh", 0 };
 	const char *pidarg = 0, *app = 0, *v;
 	char **cmd = sh, **xargv;
-	int fds[5], rootfd, ownpid, i, n, st;
+	int fds[5], rootfd, ownpid, i, n;
 	unsigned long long pid;
 	struct stat sst;
 	sigset_t set;
-	siginfo_t si;
 	pid_t child;
 
 	for (i = 1; i < argc; i++) {
@@ -115,12 +114,7 @@ stage1_enter(int argc, char **argv)
 	xargv[3] = "--";
 	memcpy(xargv + 4, cmd, n * sizeof *cmd);
 	/* the pid namespace takes our children, not us: one fork */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	s1_waitset(&set);
 	sigprocmask(SIG_BLOCK, &set, 0);
 	if ((child = fork()) < 0)
 		die_sys(S1_FAIL, "unable to fork");
@@ -135,21 +129,11 @@ stage1_enter(int argc, char **argv)
 		warn_sys("unable to exec ", xargv[0], " in the pod");
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	for (;;) {
-		if (sigwaitinfo(&set, &si) < 0)
-			continue;
-		if (si.si_signo != SIGCHLD) {
-			kill(child, si.si_signo);
-			continue;
-		}
-		if (waitpid(child, &st, WNOHANG) == child)
-			break;
-	}
 	/*
 	 * _exit: nothing is buffered, and exit hooks (a sanitizer's leak
 	 * check) cannot work from inside the pod's root and namespaces
 	 */
-	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	_exit(s1_wait(child, 0));
 }
 
 /* The pod's PID 1 from `pid` in the pod dir; 0 when gone. */

@@ -557,8 +557,6 @@ static int
 host_side(pid_t pid)
 {
 	char num[FMT_ULONG + 1], path[PATH_MAX], c;
-	siginfo_t si;
-	sigset_t set;
 	int st, n, fd;
 
 	n = fd_read_nointr(r.syncfd, &c, 1);
@@ -581,29 +579,12 @@ host_side(pid_t pid)
 	if (symlink("ready", path) < 0)
 		warn_sys("unable to link ", path);
 	/* below this line we must not die */
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	for (;;) {
-		if (sigwaitinfo(&set, &si) < 0)
-			continue;
-		if (si.si_signo != SIGCHLD) {
-			kill(pid, SIGTERM);
-			continue;
-		}
-		while ((n = waitpid(pid, &st, WNOHANG)) < 0 && errno == EINTR)
-			;
-		if (n == pid)
-			break;
-	}
+	st = s1_wait(pid, SIGTERM);
 	if (r.cgroup[0]) {
 		s1_path(path, sizeof path, "%s/stage1", r.cgroup);
 		rmdir(path);
 	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return st;
 }
 
 int
