@@ -10,6 +10,7 @@ BIN = \
 	build/pod1-svlog
 
 LIBSRC = \
+	lib/cgroup.c \
 	lib/err.c \
 	lib/errname.c \
 	lib/fd.c \
@@ -44,6 +45,7 @@ HDR = \
 	tests/unit/tap.h
 
 UNIT = \
+	tests/unit/cgroup.t \
 	tests/unit/fmt.t \
 	tests/unit/kv.t \
 	tests/unit/opt.t \

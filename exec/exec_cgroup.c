@@ -11,7 +11,6 @@
  * v1 cgroups so the next run starts with fresh counters.
  */
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -22,14 +21,12 @@
 #include <unistd.h>
 
 #include "exec/exec.h"
+#include "lib/cgroup.h"
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
 #include "lib/kv.h"
 
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 /* the cfs period for cpu-max, in microseconds */
 #define CG_PERIOD 100000
 
@@ -114,38 +111,26 @@ cg_leaf(int sfd)
 static char *
 cg_v2(int sfd, const char *leaf, int ctl, int *in)
 {
-	static const char *const mnt[] = { "/sys/fs/cgroup/unified",
-		"/sys/fs/cgroup" };
-	char *text, *own, *nl, *dir, *f, *parent = 0;
-	struct statfs fs;
-	unsigned i;
+	char *text, *own, *dir, *f, *parent = 0;
+	const char *mnt;
 	size_t n;
 
 	text = conf_text(AT_FDCWD, "", "/proc/self/cgroup", 0);
-	if (text == 0 || (own = strstr(text, "0::/")) == 0 ||
-	    (own != text && own[-1] != '\n')) {
+	if (text == 0 || (own = cgroup_v2_own(text)) == 0) {
 		free(text);
 		return 0;
 	}
-	own += 3;
-	if ((nl = strchr(own, '\n')) != 0)
-		*nl = 0;
 	n = strlen(own);
 	*in = n >= strlen(leaf) && strcmp(own + n - strlen(leaf), leaf) == 0;
 	if (!*in && (parent = conf_text(sfd, "", "cgroup-parent", 0)) != 0) {
 		parent[strcspn(parent, "\n")] = 0;
 		if (*parent == '/')
-			own = parent;
+			own = strcmp(parent, "/") == 0 ? parent + 1 : parent;
 	}
-	if (strcmp(own, "/") == 0)
-		own = "";
-	for (i = 0; i < sizeof mnt / sizeof mnt[0]; i++)
-		if (statfs(mnt[i], &fs) == 0 &&
-		    fs.f_type == CGROUP2_SUPER_MAGIC)
-			break;
+	mnt = cgroup_v2_mount();
 	dir = 0;
-	if (i < sizeof mnt / sizeof mnt[0]) {
-		dir = cg_cat(mnt[i], own, *in ? "" : leaf);
+	if (mnt) {
+		dir = cg_cat(mnt, own, *in ? "" : leaf);
 		f = cg_cat(dir, "/", cg_v2file[ctl]);
 		if (access(f, F_OK) < 0) {
 			free(dir);

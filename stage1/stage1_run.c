@@ -12,7 +12,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -26,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cgroup.h"
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
@@ -37,9 +37,6 @@
 #endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
-#endif
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
 static const char usage[] = "run [--debug] [--net=host|none|default] "
@@ -382,36 +379,23 @@ undo(void)
 static void
 cgroup_make(void)
 {
-	static const char *const mounts[] = { "/sys/fs/cgroup/unified",
-	    "/sys/fs/cgroup" };
-	char buf[512], *own, *nl, path[PATH_MAX];
-	struct statfs fs;
-	unsigned i;
+	char buf[512], *own, path[PATH_MAX];
+	const char *mnt;
 	int fd, n;
 
-	for (i = 0; i < 2; i++)
-		if (statfs(mounts[i], &fs) == 0 &&
-		    fs.f_type == CGROUP2_SUPER_MAGIC)
-			break;
-	if (i == 2 || (fd = open("/proc/self/cgroup", O_RDONLY |
-	    O_CLOEXEC)) < 0)
+	if ((mnt = cgroup_v2_mount()) == 0 ||
+	    (fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC)) < 0)
 		return;
 	n = fd_read_nointr(fd, buf, sizeof buf - 1);
 	fd_close(fd);
 	if (n <= 0)
 		return;
 	buf[n] = 0;
-	if ((own = strstr(buf, "0::/")) == 0 || (own != buf &&
-	    own[-1] != '\n'))
+	if ((own = cgroup_v2_own(buf)) == 0)
 		return;
-	own += 3;
-	if ((nl = strchr(own, '\n')) != 0)
-		*nl = 0;
-	if (!strcmp(own, "/"))
-		own = "";
-	s1_path(r.cgroup, sizeof r.cgroup, "%s%s/pod1-%s", mounts[i],
-	    own, r.f.uuid);
-	r.cgrel = r.cgroup + strlen(mounts[i]);
+	s1_path(r.cgroup, sizeof r.cgroup, "%s%s/pod1-%s", mnt, own,
+	    r.f.uuid);
+	r.cgrel = r.cgroup + strlen(mnt);
 	s1_path(path, sizeof path, "%s/stage1", r.cgroup);
 	if ((mkdir(r.cgroup, 0755) < 0 && errno != EEXIST) ||
 	    (mkdir(path, 0755) < 0 && errno != EEXIST)) {

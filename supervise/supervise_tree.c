@@ -6,7 +6,6 @@
  * leader) and, while we live, as our descendant (we are a subreaper).
  */
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/cgroup.h"
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
@@ -24,9 +24,6 @@
 #include "lib/proc.h"
 #include "supervise/supervise.h"
 
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
@@ -37,11 +34,6 @@ struct tree_clone {
 	unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal;
 	unsigned long long stack, stack_size, tls, set_tid, set_tid_size;
 	unsigned long long cgroup;
-};
-
-static const char *const tree_mounts[] = {
-	"/sys/fs/cgroup/unified",	/* hybrid v1 + v2 */
-	"/sys/fs/cgroup",		/* pure v2 */
 };
 
 static int tree_file(struct svc *, const char *, int);
@@ -73,10 +65,9 @@ tree_file(struct svc *s, const char *name, int flags)
 void
 tree_init(struct svc *s)
 {
-	char buf[512], *own, *nl, num[FMT_ULONG];
-	struct statfs fs;
+	char buf[512], *own, num[FMT_ULONG];
+	const char *mnt;
 	struct stat st;
-	unsigned i;
 	size_t n;
 	int fd, r;
 
@@ -103,24 +94,12 @@ tree_init(struct svc *s)
 	if (r <= 0)
 		return;
 	buf[r] = 0;
-	own = strstr(buf, "0::/");
-	if (own == 0 || (own != buf && own[-1] != '\n'))
+	if ((own = cgroup_v2_own(buf)) == 0 || (mnt = cgroup_v2_mount()) == 0)
 		return;
-	own += 3;
-	if ((nl = strchr(own, '\n')) != 0)
-		*nl = 0;
-	if (strcmp(own, "/") == 0)
-		own = "";
-	for (i = 0; i < sizeof tree_mounts / sizeof tree_mounts[0]; i++)
-		if (statfs(tree_mounts[i], &fs) == 0 &&
-		    fs.f_type == CGROUP2_SUPER_MAGIC)
-			break;
-	if (i == sizeof tree_mounts / sizeof tree_mounts[0])
-		return;
-	n = strlen(tree_mounts[i]) + strlen(own) + 2 * FMT_ULONG + 8;
+	n = strlen(mnt) + strlen(own) + 2 * FMT_ULONG + 8;
 	if (n >= sizeof s->cgroup)
 		return;
-	strcpy(s->cgroup, tree_mounts[i]);
+	strcpy(s->cgroup, mnt);
 	strcat(s->cgroup, own);
 	strcat(s->cgroup, "/pod1-");
 	fmt_uint(num, st.st_dev);
