@@ -294,7 +294,9 @@ setup_svc(struct sup *sup, struct svc *s, int dfd, const char *dir,
 	if (!islog)
 		tree_init(s);
 	tree_clear_old(s);
-	sup_status(sup, s);
+	/* a service about to start writes its status when it has */
+	if (s->want != 'u')
+		sup_status(sup, s);
 }
 
 static void
@@ -456,8 +458,12 @@ main(int argc, char **argv)
 		setup_svc(sup, &sup->svc[1], lfd, "log", 1);
 	}
 
-	/* below this line we must not die */
-	for (i = sup->nsvc - 1; i >= 0; i--)
+	/*
+	 * Below this line we must not die. The app first: its output waits
+	 * in the pipe we hold until the logger reads, so the app need not
+	 * wait for the logger's start (a shell, often) on a busy machine.
+	 */
+	for (i = 0; i < sup->nsvc; i++)
 		if (sup->svc[i].want == 'u')
 			sup_start(sup, &sup->svc[i]);
 	for (;;) {

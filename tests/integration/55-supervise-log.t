@@ -71,6 +71,29 @@ like "$(cd "$T" && sv status ./svc)" \
 ok "sv x: the logger drains and pod1-supervise exits" wait_for 5 dead "$sup"
 ok "and the logger is gone" dead "$lp"
 
+# The app is started before its logger (it need not wait for it): what
+# it writes while no logger runs yet waits in the held pipe. Here the
+# logger waits for a gate; the app's first line is written before the
+# gate opens and reaches the file after. Control: with the gate shut,
+# nothing reaches the file, so the logger really was not reading yet.
+E=$T/early
+mkdir -p "$E/log"
+printf '#!/bin/sh\necho first\n: >written\nexec sleep 600\n' >"$E/run"
+printf '#!/bin/sh\nuntil [ -e ../gate ]; do sleep 0.05; done\nexec "%s" splice ../out\n' \
+    "$PROBE" >"$E/log/run"
+chmod +x "$E/run" "$E/log/run"
+(cd "$T" && exec "$SUP" early) >"$T/early.out" 2>"$T/early.err" &
+esup=$!
+ok "the app writes with its logger not yet reading" \
+    wait_for 5 test -e "$E/written"
+sleep 0.3
+nok "control: with the gate shut nothing reaches the file" test -s "$E/out"
+: >"$E/gate"
+ok "the gate open, the app's first line reaches the file" \
+    wait_for 5 grep -qx first "$E/out"
+(cd "$T" && sv x ./early) >/dev/null
+ok "sv x: the early service's supervisor exits" wait_for 10 dead "$esup"
+
 # Control: a pipe that no supervisor holds. The writer dies of SIGPIPE
 # once its reader is killed, and the rest of its stream is lost.
 mkfifo "$T/fifo"
