@@ -199,7 +199,6 @@ struct svlog {
 	unsigned long long jpunched;	/* freed up to here by punch() */
 	struct svlog_jhdr jh;
 	unsigned ndir;
-	struct svlog_dir dir[SVLOG_MAXDIRS];
 	size_t buflen;
 	char *in;		/* the journal's bytes when not mapped */
 	char *rbuf;		/* read mode: bytes read, not yet journaled */
@@ -228,6 +227,11 @@ struct svlog {
 	int tpaused;		/* input could not be journaled */
 	int wpaused;		/* the batch waits to be written */
 	int abandoned;		/* TERM with the disk full: leave at once */
+	/*
+	 * Last: a logger touches only the first entries, and the pages of
+	 * the rest are never made resident (a pod runs a thousand loggers).
+	 */
+	struct svlog_dir dir[SVLOG_MAXDIRS];
 };
 
 /* Phases of a batch. */

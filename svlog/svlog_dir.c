@@ -166,7 +166,11 @@ svlog_dir_nospace(struct svlog_dir *d)
 int
 svlog_dir_open(struct svlog *s, struct svlog_dir *d, long long now)
 {
-	char buf[SVLOG_CONFIGMAX];
+	/*
+	 * Not on the stack: its pages, touched once, would stay with each of
+	 * a pod's thousand idle loggers. Here only a config touches them.
+	 */
+	static char buf[SVLOG_CONFIGMAX];
 	size_t len = 0;
 	int fd;
 
