@@ -11,6 +11,7 @@
  * batch. The supervisor holds the pipe across our restarts, so a SIGKILL
  * at any instant neither loses nor repeats a line.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -18,7 +19,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +34,7 @@
 	"[-b buflen] [-o PREFIX] [-v] DIR..."
 
 #define RETRY_MS 1000		/* paused work is tried again after this */
+#define SETTLE_MS 1000		/* idle this long: give pages back */
 
 static struct svlog g;
 
@@ -52,6 +53,7 @@ static int finished(const struct svlog *);
 static long long deadline(const struct svlog *);
 static void reap(struct svlog *, long long);
 static void signals(struct svlog *, long long);
+static void settle(struct svlog *, long long);
 static void finish(struct svlog *);
 
 static void
@@ -116,7 +118,10 @@ options(struct svlog *s, int argc, char **argv)
 	}
 }
 
-/* The one allocation, sized by the options, never freed. */
+/*
+ * The one allocation, sized by the options, never freed: mapped, so an
+ * idle logger can give its pages back (settle()).
+ */
 static void
 setup_buffers(struct svlog *s)
 {
@@ -124,11 +129,14 @@ setup_buffers(struct svlog *s)
 	size_t copycap = s->buflen + 2 * SVLOG_PREFIXMAX + SVLOG_STAMP + 8;
 	size_t total = 2 * s->buflen + s->o.linemax + s->ndir * outcap +
 	    2 * copycap;
-	char *p = malloc(total);
+	char *p = mmap(0, total, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned i;
 
-	if (p == 0)
+	if (p == MAP_FAILED)
 		die_sys(111, "unable to allocate buffers");
+	s->bufs = p;
+	s->bufslen = total;
 	s->in = p;
 	p += s->buflen;
 	s->rbuf = p;
@@ -191,6 +199,7 @@ take(struct svlog *s, long long now)
 	if (r > 0) {
 		s->jsize += r;
 		s->need = 0;
+		s->settle = now + SETTLE_MS;
 		if (s->tpaused)
 			info("resumed writing the journal");
 		s->tpaused = 0;
@@ -519,8 +528,39 @@ work(struct svlog *s, long long now)
 		}
 		if (s->ready && want_take(s, now) && take(s, now))
 			continue;
+		if (s->settle && now >= s->settle)
+			settle(s, now);
 		return;
 	}
+}
+
+/*
+ * A logger idle for SETTLE_MS gives back the pages it touched: the
+ * journal's logged input (a compaction cuts it off), and its mappings of
+ * the journal and of the buffers, which hold nothing between batches. A
+ * pod runs a logger per app, and most sit idle most of the time: each
+ * keeps a few pages instead of a dozen. Not while anything is in flight,
+ * nor on a busy stream (the next input puts the time off again).
+ */
+static void
+settle(struct svlog *s, long long now)
+{
+	unsigned i;
+
+	s->settle = now + SETTLE_MS;
+	if (s->phase != SVLOG_P_NONE || s->jstart != s->jsize || s->rlen ||
+	    s->ready)
+		return;
+	for (i = 0; i < s->ndir; i++)
+		if (s->dir[i].rot)
+			return;
+	s->settle = 0;
+	if (s->jstart > SVLOG_JHDR)
+		svlog_journal_compact(s);
+	/* advice: where it is not taken, the pages just stay */
+	if (s->jmap)
+		madvise((void *)s->jmap, s->jmaplen, MADV_DONTNEED);
+	madvise(s->bufs, s->bufslen, MADV_DONTNEED);
 }
 
 static int
@@ -551,6 +591,8 @@ deadline(const struct svlog *s)
 		t = s->retry;
 	if (s->tretry && (t < 0 || s->tretry < t))
 		t = s->tretry;
+	if (s->settle && (t < 0 || s->settle < t))
+		t = s->settle;
 	for (i = 0; i < s->ndir; i++) {
 		const struct svlog_dir *d = &s->dir[i];
 

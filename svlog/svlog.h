@@ -204,6 +204,9 @@ struct svlog {
 	char *rbuf;		/* read mode: bytes read, not yet journaled */
 	size_t rlen;
 	char *scratch;
+	char *bufs;		/* the mapping in, rbuf, scratch, outs, copies */
+	size_t bufslen;
+	long long settle;	/* ms when an idle logger gives pages back */
 	struct svlog_copy out;
 	struct svlog_copy err;
 	int outfd;		/* -o: a non-blocking stdout, or -1 */

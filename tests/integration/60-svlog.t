@@ -310,6 +310,51 @@ ok "  the dropped copies are counted in a warning" \
     grep -q 'dropping lines of the stdout copy' "$T/ob.err"
 exec 8>&-
 
+# An idle logger gives its pages back (a pod runs one per app): a second
+# without input and its journal is cut back to the header, and neither
+# its mapping of the journal nor that of its buffers (the one anonymous
+# mapping of 388 KiB for the default -b and -l and one dir) holds a page.
+# Control: with a line every 0.1 s they stay. The buffers are not told
+# apart under ASan, whose own mappings may merge with them.
+# maprss PID journal|bufs: Rss in KiB of that mapping of PID
+maprss() {
+	awk -v w="$2" '
+	    /^[0-9a-f]+-[0-9a-f]+ / { name = $6; next }
+	    /^Size:/ { size = $2; next }
+	    /^Rss:/ && ((w == "journal" && name ~ /\/journal$/) ||
+		(w == "bufs" && name == "" && size == 388)) { r += $2 }
+	    END { print r + 0 }' "/proc/$1/smaps"
+}
+asan=
+grep -q -a __asan_init "$SVLOG" && asan=1
+mkdir "$T/idle"
+mkfifo "$T/idle.p"
+exec 6<>"$T/idle.p"
+start idle sub sh -c "exec '$SVLOG' '$T/idle' <'$T/idle.p'"
+lp=$pid1
+(for i in $(seq 1 20); do echo "busy $i"; sleep 0.1; done) >&6 &
+w=$!
+sleep 1.5
+ok "control: on a busy stream the journal's pages are mapped" \
+    [ "$(maprss "$lp" journal)" -gt 0 ]
+[ -n "$asan" ] || ok "control:   and the buffers' pages" \
+    [ "$(maprss "$lp" bufs)" -gt 0 ]
+wait "$w"
+ok "every line of the stream is logged" \
+    wait_for 5 has_line "$T/idle/current" "busy 20"
+ok "idle a second: the journal's mapping holds no page" \
+    wait_for 5 eval '[ "$(maprss "$lp" journal)" -eq 0 ]'
+[ -n "$asan" ] || ok "  nor do its buffers" \
+    wait_for 5 eval '[ "$(maprss "$lp" bufs)" -eq 0 ]'
+is "$(stat -c %s "$T/idle/journal")" 4096 "  and the journal is its header"
+echo after >&6
+ok "a line after that is logged" wait_for 5 has_line "$T/idle/current" after
+is "$(seq 1 20 | sed 's/^/busy /'; echo after)" "$(cat "$T/idle/current")" \
+    "  and the file holds every line once, in order"
+kill -TERM "$lp"
+ok "  TERM: the idle logger exits" wait_for 5 dead "$lp"
+exec 6>&-
+
 # usage: exit 100
 "$SVLOG" 2>/dev/null
 is $? 100 "no directory: usage, exit 100"
