@@ -8,11 +8,23 @@
 # everything runs. The report (markdown) goes to stdout, progress to
 # stderr, raw data to build/bench/scale/.
 # Knobs: BENCH_APPS (1000), BENCH_RUNS (3: the median start is reported),
-# BENCH_NOINSTALL=1.
+# BENCH_NOINSTALL=1, BENCH_FS=disk (service dirs on the build tree's file
+# system instead of a tmpfs).
+#
+# The service dirs live on a tmpfs mounted for the run, as a scan dir's
+# supervise state does on a real system (runit's /run/runit, s6's
+# /run/service): both supervisors create some 8000 files there at start.
+# On a disk file system the figure measures its inode allocator as much as
+# the supervisors: ext4 without a journal (this machine's root) skips every
+# inode freed in the last minute or more when it allocates one, and both
+# supervisors free one per file per status update (runit's rename(2) of
+# status.new, stat.new and pid.new, which pod1 keeps for sv), so runs
+# slow down those right after them (BENCHMARKS.md has both figures). For
+# the same reason the runs' service dirs are removed only at the end.
 #
 # Each app's run is the static bench/supbench itself (no shell), which
 # notes CLOCK_MONOTONIC at the top of main() and writes it to its ./fifo,
-# a link to one FIFO that supbench collect reads. Each log/run is
+# a link to one FIFO that supbench collect reads, then logs a line. Each log/run is
 # "#!/bin/sh exec LOGGER ./main". Memory is the sum of Pss
 # (/proc/PID/smaps_rollup) of the scanner, every per-service supervisor
 # and every logger, with every app and logger up and settled; the apps,
@@ -47,8 +59,18 @@ wait_for() {
     [ -x build/pod1-svlog ] || die "pod1 is not built: run make first"
 unshare -fp --mount-proc true 2>/dev/null ||
     die "cannot make a PID namespace (needs root)"
+umount "$W" 2>/dev/null
 rm -rf "$W"
 mkdir -p "$OUT/bin" "$W" || die "cannot create $OUT"
+FS=tmpfs
+if [ "${BENCH_FS:-}" = disk ]; then
+	FS="$(findmnt -n -o FSTYPE -T "$W") (the build tree's)"
+else
+	mount -t tmpfs -o mode=0755 pod1-bench "$W" ||
+	    die "cannot mount a tmpfs on $W"
+	trap 'umount "$W" 2>/dev/null' EXIT
+	trap 'exit 130' INT TERM
+fi
 
 if ! command -v runsvdir >/dev/null || ! command -v svlogd >/dev/null; then
 	if [ "$(id -u)" != 0 ] || [ "${BENCH_NOINSTALL:-}" = 1 ]; then
@@ -65,7 +87,9 @@ if command -v musl-gcc >/dev/null 2>&1; then
 else
 	cc -static -O2 -Wall -Wextra -o "$OUT/supbench" bench/supbench.c
 fi || die "cannot build bench/supbench.c"
-SB=$TOP/$OUT/supbench
+# hard links to it are the apps' run files: on the service dirs' fs
+cp "$OUT/supbench" "$W/supbench" || die "cannot copy supbench"
+SB=$W/supbench
 cp build/pod1-init build/pod1-supervise build/pod1-svlog "$OUT/bin/" ||
     die "cannot copy"
 
@@ -153,10 +177,12 @@ while read -r name scan logger; do
 			kill -KILL "$ns1"
 		fi
 		wait "$u" 2>/dev/null
-		rm -rf "$d"
+		# kept until the end: a removal frees 20000 inodes, which
+		# ext4 without a journal would make the next run skip over
 		r=$((r + 1))
 	done
 done <"$OUT/sups"
+rm -rf "${W:?}"/*
 
 # --- report ---
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -169,8 +195,10 @@ echo "Versions: pod1 ${p1rev:-?} (static, musl)," \
     "$(dpkg-query -W -f='${Package} ${Version}' runit 2>/dev/null)" \
     "(dynamic, glibc)"
 echo "Settings: $N services, each with log/; start: median of $RUNS runs;" \
-    "memory: Pss of the first run, 2 s after every logger was up;" \
-    "each scanner PID 1 of its own 'unshare -fp --mount-proc'"
+    "memory: Pss of the first run, 2 s after every logger was up" \
+    "(every app has logged a line);" \
+    "each scanner PID 1 of its own 'unshare -fp --mount-proc';" \
+    "service dirs on $FS"
 echo
 # upstat NAME: "median_ms min_ms max_ms apps_up"
 upstat() {

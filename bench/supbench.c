@@ -4,7 +4,8 @@
  *
  * Copied into a service dir as its run (argv[0] ends in "run"), it is the
  * app: it notes CLOCK_MONOTONIC at the top of main(), writes "PID NS\n"
- * to the FIFO ./fifo when there is one, and waits for a signal.
+ * to the FIFO ./fifo when there is one, logs a line ("PID up\n" on
+ * stdout, for its logger) and waits for a signal.
  *
  *	supbench latency ROUNDS UP_MS NAME:DIR...
  *		for ROUNDS rounds, for each service in turn: once its app
@@ -96,6 +97,11 @@ app(void)
 		if (write(fd, line, n) != n)
 			return 111;
 		close(fd);
+	}
+	/* as an app does: its logger has a line to log */
+	n = snprintf(line, sizeof line, "%ld up\n", (long)getpid());
+	if (write(1, line, n) < 0) {
+		/* no stdout to log to: the app runs on all the same */
 	}
 	for (;;)
 		pause();
