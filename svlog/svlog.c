@@ -549,7 +549,7 @@ settle(struct svlog *s, long long now)
 
 	s->settle = now + SETTLE_MS;
 	if (s->phase != SVLOG_P_NONE || s->jstart != s->jsize || s->rlen ||
-	    s->ready)
+	    s->ready || s->abandoned)
 		return;
 	for (i = 0; i < s->ndir; i++)
 		if (s->dir[i].rot)
