@@ -32,6 +32,8 @@ static const char *const sdirs[] = {
 };
 
 static const char *state_name(const char *, const char *);
+static char **pod_uuids(const char *, const char *, size_t *);
+static void uuids_free(char **, size_t);
 static json_t *pod_json(const char *, const char *, const char *);
 static void delete_pod(const char *, const char *, const char *, int, int);
 static int run_entry(const char *, const char *, char **);
@@ -77,37 +79,72 @@ state_name(const char *sdir, const char *pd)
  * Find the pod whose uuid starts with prefix; its state dir and uuid
  * (allocated). 0 when found, -1 when not; ambiguity is an error.
  */
+static int
+uuidcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The pods in the state dir pods/SDIR: their uuids, sorted, in an array
+ * for uuids_free(); *n how many. A state dir that cannot be read has
+ * none.
+ */
+static char **
+pod_uuids(const char *dir, const char *sdir, size_t *n)
+{
+	char *q = fs_join3(dir, "pods", sdir), **u = NULL;
+	struct dirent *de;
+	DIR *d = opendir(q);
+
+	free(q);
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (!uuid_ok(de->d_name))
+			continue;
+		if ((u = realloc(u, (*n + 1) * sizeof *u)) == NULL ||
+		    (u[*n] = strdup(de->d_name)) == NULL)
+			die_sys(111, "unable to allocate");
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(u, *n, sizeof *u, uuidcmp);
+	return u;
+}
+
+static void
+uuids_free(char **u, size_t n)
+{
+	while (n > 0)
+		free(u[--n]);
+	free(u);
+}
+
 int
 pods_find(const char *dir, const char *prefix, char **sdir, char **uuid)
 {
-	DIR *d;
-	struct dirent *de;
-	char *p;
-	int i, n = 0;
+	char **u;
+	size_t n, j;
+	int i, found = 0;
 
 	if (*prefix == 0)
 		die(100, "empty pod uuid");
 	for (i = 0; sdirs[i]; i++) {
-		p = fs_join(dir, "pods");
-		char *q = fs_join(p, sdirs[i]);
-
-		free(p);
-		d = opendir(q);
-		free(q);
-		if (d == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			if (!uuid_ok(de->d_name) || strncmp(de->d_name, prefix,
-			    strlen(prefix)) != 0)
+		u = pod_uuids(dir, sdirs[i], &n);
+		for (j = 0; j < n; j++) {
+			if (strncmp(u[j], prefix, strlen(prefix)) != 0)
 				continue;
-			if (n++ > 0)
+			if (found++ > 0)
 				die(100, "pod uuid ", prefix, " is ambiguous");
 			*sdir = (char *)sdirs[i];
-			*uuid = strdup(de->d_name);
+			*uuid = strdup(u[j]);
 		}
-		closedir(d);
+		uuids_free(u, n);
 	}
-	return n ? 0 : -1;
+	return found ? 0 : -1;
 }
 
 /* The pid enter targets: pid, or the only child of ppid; -1 if none. */
@@ -338,47 +375,22 @@ app_line(json_t *a)
 	    json_string_value(json_object_get(a, "log")));
 }
 
-static int
-uuidcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* pod1 list [--full] [--no-legend] [--format=json] */
 int
 pods_list(const char *dir, int json, int full, int nolegend)
 {
 	json_t *all = json_array(), *p, *a;
-	DIR *d;
-	struct dirent *de;
-	char *q, **u = NULL, *s, ag[32], pid[32], when[32];
+	char **u, *s, ag[32], pid[32], when[32];
 	size_t n, i, j;
 	int k;
 
 	for (k = 0; sdirs[k]; k++) {
-		q = fs_join3(dir, "pods", sdirs[k]);
-		n = 0;
-		if ((d = opendir(q)) != NULL) {
-			while ((de = readdir(d)) != NULL)
-				if (uuid_ok(de->d_name)) {
-					u = realloc(u, (n + 1) * sizeof *u);
-					if (u == NULL)
-						die_sys(111,
-						    "unable to allocate");
-					u[n++] = strdup(de->d_name);
-				}
-			closedir(d);
-		}
-		if (n > 0)
-			qsort(u, n, sizeof *u, uuidcmp);
-		for (i = 0; i < n; i++) {
+		u = pod_uuids(dir, sdirs[k], &n);
+		for (i = 0; i < n; i++)
 			json_array_append_new(all,
 			    pod_json(dir, sdirs[k], u[i]));
-			free(u[i]);
-		}
-		free(q);
+		uuids_free(u, n);
 	}
-	free(u);
 	if (json) {
 		s = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(s);
@@ -663,61 +675,50 @@ pods_gc(const char *dir, long grace, long expire, int debug)
 	DIR *d;
 	struct dirent *de;
 	struct stat st;
-	char *q, *pd;
+	char *q, *pd, **u;
+	size_t n, i;
 	int k;
 	time_t now = time(NULL);
 
-	for (k = 0; sdirs[k]; k++) {
+	/* prepare, prepared, run: what has ended or expired goes to garbage */
+	for (k = 0; k < 3; k++) {
 		q = fs_join3(dir, "pods", sdirs[k]);
-		if ((d = opendir(q)) == NULL) {
-			free(q);
-			continue;
-		}
-		while ((de = readdir(d)) != NULL) {
-			if (!uuid_ok(de->d_name))
-				continue;
-			pd = fs_join(q, de->d_name);
+		u = pod_uuids(dir, sdirs[k], &n);
+		for (i = 0; i < n; i++) {
+			pd = fs_join(q, u[i]);
 			if (stat(pd, &st) < 0) {
 				free(pd);
 				continue;
 			}
 			if (strcmp(sdirs[k], "run") == 0) {
 				if (move_pod(dir, "run", "exited-garbage",
-				    de->d_name) == 0)
+				    u[i]) == 0)
 					printf("moving pod %s to garbage\n",
-					    de->d_name);
+					    u[i]);
 			} else if (strcmp(sdirs[k], "prepare") == 0) {
-				move_pod(dir, "prepare", "garbage", de->d_name);
-			} else if (strcmp(sdirs[k], "prepared") == 0) {
-				if (now - st.st_mtime >= expire)
-					move_pod(dir, "prepared", "garbage",
-					    de->d_name);
+				move_pod(dir, "prepare", "garbage", u[i]);
+			} else if (now - st.st_mtime >= expire) {
+				move_pod(dir, "prepared", "garbage", u[i]);
 			}
 			free(pd);
 		}
-		closedir(d);
+		uuids_free(u, n);
 		free(q);
 	}
+	/* exited-garbage, garbage: removed after the grace period */
 	for (k = 3; sdirs[k]; k++) {
 		q = fs_join3(dir, "pods", sdirs[k]);
-		if ((d = opendir(q)) == NULL) {
-			free(q);
-			continue;
-		}
-		while ((de = readdir(d)) != NULL) {
-			if (!uuid_ok(de->d_name))
-				continue;
-			pd = fs_join(q, de->d_name);
+		u = pod_uuids(dir, sdirs[k], &n);
+		for (i = 0; i < n; i++) {
+			pd = fs_join(q, u[i]);
 			/* the rename into the garbage dir set the ctime */
 			if (stat(pd, &st) == 0 && now - st.st_ctime >= grace) {
-				printf("garbage collecting pod %s\n",
-				    de->d_name);
-				delete_pod(dir, sdirs[k], de->d_name, k == 3,
-				    debug);
+				printf("garbage collecting pod %s\n", u[i]);
+				delete_pod(dir, sdirs[k], u[i], k == 3, debug);
 			}
 			free(pd);
 		}
-		closedir(d);
+		uuids_free(u, n);
 		free(q);
 	}
 	/* the work dirs of imports that were killed (SIGKILL, power) */
