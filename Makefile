@@ -19,6 +19,7 @@ LIBSRC = \
 	lib/opt.c \
 	lib/proc.c \
 	lib/sig.c \
+	lib/slurp.c \
 	lib/svstatus.c \
 	lib/tai.c \
 	lib/utc.c
@@ -34,6 +35,7 @@ HDR = \
 	lib/opt.h \
 	lib/proc.h \
 	lib/sig.h \
+	lib/slurp.h \
 	lib/svstatus.h \
 	lib/tai.h \
 	lib/utc.h \
@@ -51,6 +53,7 @@ UNIT = \
 	tests/unit/opt.t \
 	tests/unit/proc.t \
 	tests/unit/sig.t \
+	tests/unit/slurp.t \
 	tests/unit/stage0_flag.t \
 	tests/unit/stage0_path.t \
 	tests/unit/stage1_isol.t \

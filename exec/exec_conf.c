@@ -18,6 +18,7 @@
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
+#include "lib/slurp.h"
 
 /* the rlimit-NAME files, in the order of struct xconf's rlim[] */
 static const struct {
@@ -69,9 +70,8 @@ conf_bad(const char *dir, const char *name, const char *why)
 char *
 conf_text(int dfd, const char *dir, const char *name, size_t *len)
 {
-	size_t cap = 256, n = 0;
 	char *buf;
-	int fd, r;
+	int fd;
 
 	if (dfd == -1)
 		return 0;
@@ -81,27 +81,9 @@ conf_text(int dfd, const char *dir, const char *name, size_t *len)
 			return 0;
 		die_sys(111, "unable to open ", dir, *dir ? "/" : "", name);
 	}
-	buf = conf_alloc(cap);
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *p = realloc(buf, cap *= 2);
-
-			if (p == 0)
-				die_sys(111, "unable to allocate memory");
-			buf = p;
-		}
-		r = fd_read_nointr(fd, buf + n, cap - n - 1);
-		if (r < 0)
-			die_sys(111, "unable to read ", dir, *dir ? "/" : "",
-			    name);
-		if (r == 0)
-			break;
-		n += r;
-	}
+	if ((buf = fd_slurp(fd, len)) == 0)
+		die_sys(111, "unable to read ", dir, *dir ? "/" : "", name);
 	fd_close(fd);
-	buf[n] = 0;
-	if (len)
-		*len = n;
 	return buf;
 }
 

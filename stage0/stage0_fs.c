@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "lib/err.h"
+#include "lib/fd.h"
+#include "lib/slurp.h"
 #include "stage0/stage0.h"
 
 static int rmtree_fd(int, dev_t);
@@ -134,35 +136,15 @@ fs_mkdirs(const char *path, mode_t mode)
 char *
 fs_readfile_at(int dfd, const char *path, size_t *lenp)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t r;
+	char *buf;
 	int fd;
 
 	if ((fd = openat(dfd, path, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
-	for (;;) {
-		if (len + 4097 > cap) {
-			cap = cap ? 2 * cap : 8192;
-			if ((buf = realloc(buf, cap)) == NULL)
-				die_sys(111, "unable to allocate");
-		}
-		r = read(fd, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		len += r;
-	}
-	close(fd);
-	buf[len] = 0;
-	if (lenp)
-		*lenp = len;
+	buf = fd_slurp(fd, lenp);
+	if (buf == NULL && errno == ENOMEM)
+		die_sys(111, "unable to allocate");
+	fd_close(fd);
 	return buf;
 }
 

@@ -25,6 +25,7 @@
 #include "lib/err.h"
 #include "lib/fd.h"
 #include "lib/fmt.h"
+#include "lib/slurp.h"
 #include "stage1/stage1.h"
 
 static pid_t pod_pid(const char *);
@@ -226,24 +227,18 @@ cg_remove(const char *path, int top)
 static void
 unmount_under(const char *dir)
 {
-	char *buf = 0, *line, *p, *q, *pts[4096];
-	size_t len = strlen(dir), size = 0;
-	int fd, n = 0, i, r;
+	char *buf, *line, *p, *q, *pts[4096];
+	size_t len = strlen(dir);
+	int fd, n = 0, i;
 
 	if ((fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
 		return;
-	for (;;) {
-		if ((buf = realloc(buf, size + 65536 + 1)) == 0)
-			die(S1_FAIL, "out of memory");
-		r = fd_read_nointr(fd, buf + size, 65536);
-		if (r <= 0)
-			break;
-		size += r;
-	}
+	buf = fd_slurp(fd, 0);
+	if (buf == 0 && errno == ENOMEM)
+		die(S1_FAIL, "out of memory");
 	fd_close(fd);
 	if (buf == 0)
 		return;
-	buf[size] = 0;
 	for (line = buf; (p = strsep(&line, "\n")) != 0 && n < 4096;) {
 		/* id parent major:minor root MOUNTPOINT ... */
 		for (i = 0; i < 4 && p; i++)

@@ -21,6 +21,7 @@
 
 #include "lib/err.h"
 #include "lib/fd.h"
+#include "lib/slurp.h"
 #include "stage1/stage1.h"
 
 #ifndef SYS_openat2
@@ -486,18 +487,9 @@ slurp_at(int fd, const char *path, size_t *n)
 
 	if ((f = in_root(fd, path, O_RDONLY | O_NONBLOCK)) < 0)
 		return 0;
-	if (fstat(f, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > 64 << 20 || (buf = malloc(st.st_size + 1)) == 0) {
-		fd_close(f);
-		return 0;
-	}
-	*n = st.st_size ? fd_read_nointr(f, buf, st.st_size) : 0;
+	buf = fstat(f, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > 64 << 20 ? 0 : fd_slurp(f, n);
 	fd_close(f);
-	if (*n > (size_t)st.st_size) {
-		free(buf);
-		return 0;
-	}
-	buf[*n] = 0;
 	return buf;
 }
 
