@@ -49,6 +49,7 @@ static const struct machine_mnt {
 
 static void machine_mount(const struct machine_mnt *);
 static void machine_console(struct init *);
+static void machine_path(void);
 
 /*
  * Fds 0 to 2 a kernel left closed (no /dev/console in the initramfs) are
@@ -131,14 +132,37 @@ machine_setup(struct init *s)
 	for (i = 0; i < NELEM(machine_mnts); i++)
 		machine_mount(&machine_mnts[i]);
 	machine_console(s);
-	/* the kernel starts init without one; set-up may use the heap */
-	if (getenv("PATH") == 0 && putenv("PATH=/usr/local/sbin:"
-	    "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") != 0)
-		warn_sys("unable to set PATH");
+	machine_path();
 	if (reboot(RB_DISABLE_CAD) == 0)
 		s->machine = MACHINE_KERNEL;
 	else if (errno != EINVAL && errno != EPERM)
 		warn_sys("unable to take ctrl-alt-del as SIGINT");
+}
+
+/*
+ * The kernel starts init without PATH: give the services one. The
+ * environment is copied into a static array with PATH added, as putenv()
+ * would grow it on the heap (and link malloc into PID 1).
+ */
+static void
+machine_path(void)
+{
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	    "/usr/bin:/sbin:/bin";
+	static char *env[64];
+	unsigned n;
+
+	if (getenv("PATH") != 0)
+		return;
+	for (n = 0; environ[n] && n < NELEM(env) - 2; n++)
+		env[n] = environ[n];
+	if (environ[n]) {
+		warn("unable to set PATH: more than 62 environment variables");
+		return;
+	}
+	env[n++] = path;
+	env[n] = 0;
+	environ = env;
 }
 
 /*

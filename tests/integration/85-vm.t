@@ -118,6 +118,7 @@ for m in /proc /sys /dev /run; do
 	echo "POD1-VM-MOUNT $m $(awk -v m=$m '\''$2 == m { print $3 }'\'' \
 	    /proc/mounts)"
 done
+echo "POD1-VM-PATH $PATH"
 : >/run/hello
 exec sleep 100000'
 	mksvc stopper 'trap "echo POD1-VM-TERM; exit 0" TERM
@@ -227,6 +228,10 @@ for t in poweroff:'Power down' reboot:'Restarting system' \
 	is "$vm_st" 0 "vm $act: qemu ended by itself"
 	is "$(line "$c" POD1-VM-HELLO)" "POD1-VM-HELLO pid1=init" \
 	    "vm $act: pod1-init is PID 1 and ran the services"
+	# the kernel gives init no PATH: pod1-init -m gives its services one
+	is "$(line "$c" POD1-VM-PATH)" "POD1-VM-PATH /usr/local/sbin:$(:
+	    )/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+	    "vm $act: the services have a PATH"
 	for m in /proc:proc /sys:sysfs /dev:devtmpfs /run:tmpfs; do
 		is "$(line "$c" "POD1-VM-MOUNT ${m%:*} ")" \
 		    "POD1-VM-MOUNT ${m%:*} ${m#*:}" "vm $act: ${m%:*} mounted"
