@@ -30,37 +30,13 @@ kthreads() {
 BUSY0=$(busy)
 KT0=$(kthreads)
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench: $*"; exit 111; }
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
-	    else if (NR) print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+. bench/lib.sh
 
 [ -x build/pod1-init ] || die "no build/pod1-init: run make first"
 mkdir -p "$OUT/bin" "$OUT/stripped" || die "cannot create $OUT"
 
 # --- the peers: install what is missing, when we may ---
-missing=
-for p in tini dumb-init catatonit; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-	    grep -q 'ok installed' || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" != 0 ] || [ "${BENCH_NOINSTALL:-}" = 1 ]; then
-		say "bench: NOT installing$missing (not root, or" \
-		    "BENCH_NOINSTALL=1): their rows will say 'not installed'"
-	else
-		say "bench: apt-get install -y$missing (log: $OUT/apt.log)"
-		export DEBIAN_FRONTEND=noninteractive
-		# shellcheck disable=SC2086
-		{ apt-get install -y $missing ||
-		    { apt-get update && apt-get install -y $missing; }
-		} >"$OUT/apt.log" 2>&1 ||
-		    say "bench: apt-get FAILED (see $OUT/apt.log):" \
-		    "missing peers will say 'not installed'"
-	fi
-fi
+install_peers tini dumb-init catatonit
 
 # --- helpers: one set of static workload binaries for every init ---
 command -v musl-gcc >/dev/null 2>&1 ||

@@ -40,20 +40,7 @@ TOP=$(pwd)
 W=$TOP/$OUT/work
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench: $*"; exit 111; }
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
-	    else if (NR) print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-wait_for() {
-	_end=$(($(date +%s%3N) + $1 * 1000))
-	shift
-	until "$@"; do
-		[ "$(date +%s%3N)" -lt "$_end" ] || return 1
-		sleep 0.05
-	done
-}
+. bench/lib.sh
 
 [ -x build/pod1-init ] && [ -x build/pod1-supervise ] &&
     [ -x build/pod1-svlog ] || die "pod1 is not built: run make first"
@@ -72,15 +59,7 @@ else
 	trap 'exit 130' INT TERM
 fi
 
-if ! command -v runsvdir >/dev/null || ! command -v svlogd >/dev/null; then
-	if [ "$(id -u)" != 0 ] || [ "${BENCH_NOINSTALL:-}" = 1 ]; then
-		say "bench: runit is not installed: its row will say so"
-	else
-		say "bench: apt-get install -y runit (log: $OUT/apt.log)"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y runit \
-		    >"$OUT/apt.log" 2>&1 || say "bench: apt-get FAILED"
-	fi
-fi
+install_peers runit
 
 if command -v musl-gcc >/dev/null 2>&1; then
 	musl-gcc -static -O2 -Wall -Wextra -o "$OUT/supbench" bench/supbench.c
@@ -98,14 +77,6 @@ echo "pod1 $TOP/$OUT/bin/pod1-init $TOP/$OUT/bin/pod1-svlog" >>"$OUT/sups"
 command -v runsvdir >/dev/null && command -v svlogd >/dev/null &&
     echo "runit $(command -v runsvdir) $(command -v svlogd)" >>"$OUT/sups"
 
-# nspids HOSTPID: every pid in the PID namespace of HOSTPID
-nspids() {
-	_ns=$(readlink "/proc/$1/ns/pid") || return
-	for _d in /proc/[0-9]*; do
-		[ "$(readlink "$_d/ns/pid" 2>/dev/null)" = "$_ns" ] &&
-		    echo "${_d#/proc/}"
-	done
-}
 # comms HOSTPID: "pid comm" of every process of that namespace
 comms() {
 	for _p in $(nspids "$1"); do
@@ -115,10 +86,6 @@ comms() {
 # loggers HOSTPID NAME: N loggers called NAME run there
 loggers() {
 	[ "$(comms "$1" | awk -v c="$2" '$2 == c' | grep -c .)" -eq "$N" ]
-}
-child_of() {
-	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null |
-	    sed -n '1s,^/proc/\([0-9]*\)/status$,\1,p'
 }
 
 : >"$OUT/up"

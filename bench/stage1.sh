@@ -24,8 +24,7 @@ W=$OUT/work
 UUID=0b5e6c1a-7d1e-4f00-9a55-00000000b001
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench/stage1.sh: $*"; exit 111; }
+. bench/lib.sh
 # nearest-rank percentile P of the numbers on stdin
 pct() {
 	sort -n | awk -v p="$1" '{ v[NR] = $1 } END {
@@ -38,16 +37,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 [ -f build/stage1.aci ] || die "no build/stage1.aci: run make first"
 command -v musl-gcc >/dev/null 2>&1 || die "musl-gcc not found"
 [ -x /bin/busybox ] || die "needs /bin/busybox (busybox-static)"
-NSPAWN=$(command -v systemd-nspawn) || NSPAWN=
-if [ -z "$NSPAWN" ]; then
-	if [ "${BENCH_NOINSTALL:-}" != 1 ]; then
-		say "bench: apt-get install -y systemd-container"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y \
-		    systemd-container >"$OUT.apt.log" 2>&1
-	fi
-	NSPAWN=$(command -v systemd-nspawn) || NSPAWN=
-fi
 mkdir -p "$OUT" || die "cannot create $OUT"
+install_peers systemd-container
+NSPAWN=$(command -v systemd-nspawn) || NSPAWN=
 musl-gcc -static -O2 -Wall -Wextra -o "$OUT/podstart" bench/podstart.c ||
     die "cannot build bench/podstart.c"
 

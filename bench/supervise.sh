@@ -18,21 +18,7 @@ TOP=$(pwd)
 W=$TOP/$OUT/work
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench: $*"; exit 111; }
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
-	    else if (NR) print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-# bounded polling, as the tests do
-wait_for() {
-	_end=$(($(date +%s%3N) + $1 * 1000))
-	shift
-	until "$@"; do
-		[ "$(date +%s%3N)" -lt "$_end" ] || return 1
-		sleep 0.02
-	done
-}
+. bench/lib.sh
 
 [ -x build/pod1-supervise ] && [ -x build/pod1-init ] ||
     die "no build/pod1-supervise or build/pod1-init: run make first"
@@ -40,25 +26,7 @@ rm -rf "$W"
 mkdir -p "$OUT/bin" "$W" || die "cannot create $OUT"
 
 # --- the peers: install what is missing, when we may ---
-missing=
-for p in runit s6; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-	    grep -q 'ok installed' || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" != 0 ] || [ "${BENCH_NOINSTALL:-}" = 1 ]; then
-		say "bench: NOT installing$missing (not root, or" \
-		    "BENCH_NOINSTALL=1): their rows will say 'not installed'"
-	else
-		say "bench: apt-get install -y$missing (log: $OUT/apt.log)"
-		export DEBIAN_FRONTEND=noninteractive
-		# shellcheck disable=SC2086
-		{ apt-get install -y $missing ||
-		    { apt-get update && apt-get install -y $missing; }
-		} >"$OUT/apt.log" 2>&1 ||
-		    say "bench: apt-get FAILED (see $OUT/apt.log)"
-	fi
-fi
+install_peers runit s6
 
 # --- the workload: one static binary, app, logger and clock (supbench.c)
 if command -v musl-gcc >/dev/null 2>&1; then
@@ -136,14 +104,6 @@ wait
 UNSHARE="unshare -fp --mount-proc"
 $UNSHARE true 2>/dev/null || UNSHARE=
 : >"$OUT/memory"
-# nspids HOSTPID: every pid in the PID namespace of HOSTPID
-nspids() {
-	_ns=$(readlink "/proc/$1/ns/pid") || return
-	for _d in /proc/[0-9]*; do
-		[ "$(readlink "$_d/ns/pid" 2>/dev/null)" = "$_ns" ] &&
-		    echo "${_d#/proc/}"
-	done
-}
 # running HOSTPID N: N apps and N loggers up in that namespace
 running() {
 	_a=0 _l=0
@@ -154,10 +114,6 @@ running() {
 		esac
 	done
 	[ "$_a" -eq "$2" ] && [ "$_l" -eq "$2" ]
-}
-child_of() {
-	grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null |
-	    sed -n '1s,^/proc/\([0-9]*\)/status$,\1,p'
 }
 if [ -z "$UNSHARE" ]; then
 	say "bench: cannot make a PID namespace (needs root): memory SKIPPED"
