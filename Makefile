@@ -178,7 +178,7 @@ build/pod1-stage1: $(STAGE1OBJ) lib/libpod1.a | $(DEPS)
 
 build/pod1: $(STAGE0OBJ) lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(STAGE0OBJ) lib/libpod1.a \
-		$$($(PKGCONF) --libs libarchive jansson)
+		$$($(PKGCONF) --libs libarchive jansson libmd)
 
 # the stage1 image: an ACI of the static programs (mk/aci.sh)
 STAGE1BIN = build/pod1-exec build/pod1-init build/pod1-stage1 \
@@ -194,7 +194,15 @@ $(ISOLTEST): %: %.o stage1/stage1_isol.o lib/libpod1.a | $(DEPS)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a \
 		$$($(PKGCONF) --libs jansson)
 
-$(filter-out $(ISOLTEST),$(HELPERS) $(UNIT)): %: %.o lib/libpod1.a
+# stage0's pure parts, its digests by libmd among them
+STAGE0TEST = tests/unit/stage0_flag.t tests/unit/stage0_path.t
+$(STAGE0TEST:=.o): CPPFLAGS += $(DEPINC)
+$(STAGE0TEST:=.o): | $(DEPS)
+$(STAGE0TEST): %: %.o lib/libpod1.a | $(DEPS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a \
+		$$($(PKGCONF) --libs libmd)
+
+$(filter-out $(ISOLTEST) $(STAGE0TEST),$(HELPERS) $(UNIT)): %: %.o lib/libpod1.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) lib/libpod1.a
 
 # unit tests of a program's pure parts link its object
@@ -241,8 +249,9 @@ ifeq ($(SANITIZE),1)
 TESTTOOLS += /usr/include/archive.h:libarchive-dev \
 	/usr/include/seccomp.h:libseccomp-dev \
 	/usr/include/sys/capability.h:libcap-dev \
-	/usr/include/jansson.h:libjansson-dev
-$(LIBUSEROBJ) $(ISOLTEST:=.o): | sandeps
+	/usr/include/jansson.h:libjansson-dev \
+	/usr/include/sha2.h:libmd-dev
+$(LIBUSEROBJ) $(ISOLTEST:=.o) $(STAGE0TEST:=.o): | sandeps
 sandeps:
 	sh mk/tools.sh $(filter /%,$(TESTTOOLS))
 endif

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build the static musl libraries pod1 links against (zlib, liblzma, libzstd,
-# libbz2, libarchive, libseccomp, libcap, jansson) from Debian's source
+# libbz2, libarchive, libseccomp, libcap, jansson, libmd) from Debian's source
 # packages into a private prefix.  Debian ships these only built against glibc.
 #
 # usage: sh mk/deps.sh PREFIX
@@ -30,7 +30,7 @@ LOG=$PREFIX/log
 # Asking by binary name makes apt pick the source of the binary candidate,
 # security updates included.
 DEBS="zlib1g-dev liblzma-dev libzstd-dev libbz2-dev libarchive-dev
-libseccomp-dev libcap-dev libjansson-dev"
+libseccomp-dev libcap-dev libjansson-dev libmd-dev"
 
 # libc6-dev: libcap's host helper _makenames is built with gcc;
 # linux-libc-dev: the UAPI headers copied into the prefix.
@@ -234,6 +234,14 @@ build_jansson() {
 	make install-pkgconfigDATA
 }
 
+# SHA-256 and SHA-512 for the image digests (sha2.h).
+build_libmd() {
+	./configure --prefix="$PREFIX" --disable-shared --enable-static
+	make "$J" -C src
+	make -C src install
+	make -C include install
+}
+
 build() {
 	dpkg-source --no-copy -x "$SRC/$2" "$WORK/$1"
 	cd "$WORK/$1"
@@ -269,6 +277,8 @@ selftest() {
 	#include <archive.h>
 	#include <jansson.h>
 	#include <seccomp.h>
+	#include <sha2.h>
+	#include <string.h>
 	#include <sys/capability.h>
 
 	int
@@ -279,6 +289,7 @@ selftest() {
 		cap_t caps;
 		json_t *j;
 		json_error_t jerr;
+		char digest[SHA256_DIGEST_STRING_LENGTH];
 
 		if ((a = archive_read_new()) == NULL ||
 		    archive_read_support_filter_all(a) != ARCHIVE_OK ||
@@ -295,6 +306,10 @@ selftest() {
 		if (j == NULL || json_array_size(json_object_get(j, "a")) != 3)
 			return 4;
 		json_decref(j);
+		if (strcmp(SHA256Data((const unsigned char *)"abc", 3,
+		    digest), "ba7816bf8f01cfea414140de5dae2223"
+		    "b00361a396177a9cb410ff61f20015ad") != 0)
+			return 5;
 		puts(archive_version_details());
 		return 0;
 	}
@@ -302,7 +317,7 @@ selftest() {
 	# shellcheck disable=SC2046
 	musl-gcc -static -Os -o "$WORK/selftest" "$WORK/selftest.c" \
 		$(pkg-config --static --cflags --libs \
-			libarchive libseccomp libcap jansson) \
+			libarchive libseccomp libcap jansson libmd) \
 		-Wl,--gc-sections
 	details=$("$WORK/selftest")
 	echo "$details"

@@ -11,18 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sha2.h>
+
 struct archive;
 struct archive_entry;
 
-/* stage0_sha.c */
+/* stage0_sha.c: libmd's SHA-256 and SHA-512 */
 enum { SHA256 = 1, SHA512 = 2 };
 struct sha {
-	int alg;
-	uint32_t h32[8];
-	uint64_t h64[8];
-	uint64_t len;
-	size_t fill;
-	unsigned char buf[128];
+	int alg;		/* 0: not hashing */
+	SHA2_CTX ctx;
 };
 void sha_init(struct sha *, int);
 void sha_update(struct sha *, const void *, size_t);
