@@ -200,7 +200,6 @@ sup_spawn(struct sup *sup, struct svc *s, char *const *argv)
 void
 sup_start(struct sup *sup, struct svc *s)
 {
-	char *argv[] = { "./run", 0 };
 	struct proc_stat ps;
 
 	conf_read(s);
@@ -209,33 +208,12 @@ sup_start(struct sup *sup, struct svc *s)
 		sup_status(sup, s);
 		return;
 	}
-	/*
-	 * A start begins with an empty tree: what a run stopped or run once
-	 * left (a TERM-deaf daemon before its KILL) would be a second
-	 * instance. The KILL deadline belonged to that run.
-	 */
-	if (s->leftover) {
-		tree_signal(sup, s, SIGKILL);
-		s->leftover = 0;
-	}
-	s->kill_at = 0;
-	s->killing = 0;
-	sup_spawn(sup, s, argv);
-	if (s->pid <= 0) {
+	if (state_start(sup, s) < 0) {
 		sup_status(sup, s);
 		return;
 	}
-	/* as runsv: a start clears the paused and TERM flags */
-	s->state = SV_RUN;
-	s->sid = s->pid;
 	/* with the pid, it names the session to a successor of ours */
 	s->sid_start = proc_stat_read(s->pid, &ps) == 0 ? ps.start : 0;
-	s->paused = 0;
-	s->term = 0;
-	/* without a readiness protocol, running is ready */
-	s->ready = s->notify < 0;
-	s->started_ms = sup_now();
-	tai_now(&s->stamp);
 	sup_status(sup, s);
 	if (s->go >= 0) {
 		if (fd_write_all(s->go, "g", 1) < 0)

@@ -90,6 +90,7 @@ void sup_status(struct sup *, struct svc *);
 void sup_start(struct sup *, struct svc *);
 
 /* supervise_state.c */
+int state_start(struct sup *, struct svc *);
 void state_event(struct sup *, struct svc *, enum event);
 void state_died(struct sup *, struct svc *, int);
 void state_timer(struct sup *, struct svc *, long long);

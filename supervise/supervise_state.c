@@ -141,6 +141,41 @@ signal_(struct sup *sup, struct svc *s, enum event ev)
 		warn_sys("unable to signal ", s->dir);
 }
 
+/*
+ * Start run from down, once settings and dependencies allow: the state a
+ * start leaves. -1 when the fork failed (sup_spawn set the retry).
+ */
+int
+state_start(struct sup *sup, struct svc *s)
+{
+	char *argv[] = { "./run", 0 };
+
+	/*
+	 * A start begins with an empty tree: what a run stopped or run once
+	 * left (a TERM-deaf daemon before its KILL) would be a second
+	 * instance. The KILL deadline belonged to that run.
+	 */
+	if (s->leftover) {
+		tree_signal(sup, s, SIGKILL);
+		s->leftover = 0;
+	}
+	s->kill_at = 0;
+	s->killing = 0;
+	sup_spawn(sup, s, argv);
+	if (s->pid <= 0)
+		return -1;
+	/* as runsv: a start clears the paused and TERM flags */
+	s->state = SV_RUN;
+	s->sid = s->pid;
+	s->paused = 0;
+	s->term = 0;
+	/* without a readiness protocol, running is ready */
+	s->ready = s->notify < 0;
+	s->started_ms = sup_now();
+	tai_now(&s->stamp);
+	return 0;
+}
+
 void
 state_event(struct sup *sup, struct svc *s, enum event ev)
 {

@@ -85,26 +85,7 @@ sup_spawn(struct sup *sup, struct svc *s, char *const *argv)
 void
 sup_start(struct sup *sup, struct svc *s)
 {
-	char *argv[] = { "./run", 0 };
-
-	if (s->leftover) {
-		tree_signal(sup, s, SIGKILL);
-		s->leftover = 0;
-	}
-	s->kill_at = 0;
-	s->killing = 0;
-	sup_spawn(sup, s, argv);
-	if (s->pid <= 0) {
-		sup_status(sup, s);
-		return;
-	}
-	s->state = SV_RUN;
-	s->sid = s->pid;
-	s->paused = 0;
-	s->term = 0;
-	s->ready = 1;
-	s->started_ms = sup_now();
-	tai_now(&s->stamp);
+	state_start(sup, s);
 	sup_status(sup, s);
 }
 
