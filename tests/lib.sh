@@ -274,6 +274,23 @@ sigign_has() {
 	[ -n "$_ign" ] && [ $((0x$_ign & $2)) -eq $(($2)) ]
 }
 
+# app_links X...: probe linked as $T/app-X for each name X, so that each
+# app, run under a name of its own, can be counted from the host
+app_links() {
+	for _a; do
+		ln -s "$PROBE" "$T/app-$_a"
+	done
+}
+# app_pids X: the host pids of app X, one a line
+app_pids() {
+	# [x]: grep's own command line must not match
+	grep -l -a "$T/app-[$1]" /proc/[0-9]*/cmdline 2>/dev/null |
+	    sed 's,^/proc/\([0-9]*\)/cmdline$,\1,'
+}
+app_count() {
+	app_pids "$1" | grep -c .
+}
+
 # mksvc DIR BODY [SETTING=VALUE...]: a service dir (a relative DIR is
 # under $SVBASE, by default $T) whose run is "#!/bin/sh" and BODY, and a
 # file per setting: restart=never puts "never" in DIR/restart.

@@ -18,23 +18,12 @@ CG=/sys/fs/cgroup/unified
 command -v sv >/dev/null || skip_all "needs runit's sv (apt-get install runit)"
 
 # Each app is probe under a name of its own, to be counted from the host.
-for a in a b c d l m o; do
-	ln -s "$PROBE" "$T/app-$a"
-done
-# pids NAME: the host pids of app NAME, one a line
-pids() {
-	# [x]: grep's own command line must not match
-	grep -l -a "$T/app-[$1]" /proc/[0-9]*/cmdline 2>/dev/null |
-	    sed 's,^/proc/\([0-9]*\)/cmdline$,\1,'
-}
-count() {
-	pids "$1" | grep -c .
-}
+app_links a b c d l m o
 is1() {
-	[ "$(count "$1")" -eq 1 ]
+	[ "$(app_count "$1")" -eq 1 ]
 }
 is0() {
-	[ "$(count "$1")" -eq 0 ]
+	[ "$(app_count "$1")" -eq 0 ]
 }
 
 all_dead() {
@@ -45,7 +34,7 @@ all_dead() {
 
 # in_pod1_cg NAME: app NAME runs in a cgroup of pod1-supervise's
 in_pod1_cg() {
-	grep -q '^0::.*/pod1-[0-9]*-[0-9]*$' "/proc/$(pids "$1")/cgroup"
+	grep -q '^0::.*/pod1-[0-9]*-[0-9]*$' "/proc/$(app_pids "$1")/cgroup"
 }
 
 cgroup_of() {
@@ -91,23 +80,23 @@ for cg in cg nocg; do
 
 	# kill -9 of a supervisor: another, and still one b
 	s=$(supervisor b)
-	old=$(pids b)
+	old=$(app_pids b)
 	kill -KILL "$s"
 	ok "$m: a killed supervisor is replaced" wait_for 5 eval \
 	    'n=$(supervisor b) && [ "$n" != "$s" ]'
 	ok "$m: its app is started again, one instance" wait_for 5 eval \
-	    'is1 b && [ "$(pids b)" != "$old" ]'
+	    'is1 b && [ "$(app_pids b)" != "$old" ]'
 	ok "$m: the old instance is gone" dead "$old"
 	ok "$m: sv sees the new supervisor" \
 	    wait_for 5 eval '(cd "$D" && sv status ./b) | grep -q "^run: "'
 	# the same for a service with a logger: one app, one logger
 	s=$(supervisor a)
-	old="$(pids a) $(pids l)"
+	old="$(app_pids a) $(app_pids l)"
 	kill -KILL "$s"
 	ok "$m: a's supervisor, killed, is replaced" wait_for 5 eval \
 	    'n=$(supervisor a) && [ "$n" != "$s" ]'
 	ok "$m: one a and one logger, both new" wait_for 5 eval \
-	    'is1 a && is1 l && [ "$(pids a) $(pids l)" != "$old" ]'
+	    'is1 a && is1 l && [ "$(app_pids a) $(app_pids l)" != "$old" ]'
 	ok "$m: the old ones are gone" all_dead $old
 	ok "$m: a's new logger has a's new ready line" wait_for 5 eval \
 	    '[ "$(grep -c "^ready " "$L")" -ge 2 ]'

@@ -34,16 +34,7 @@ lift() {
 	prlimit --pid "$1" --nofile=1024:
 }
 
-for a in a c; do
-	ln -s "$PROBE" "$T/app-$a"
-done
-pids() {
-	grep -l -a "$T/app-[$1]" /proc/[0-9]*/cmdline 2>/dev/null |
-	    sed 's,^/proc/\([0-9]*\)/cmdline$,\1,'
-}
-count() {
-	pids "$1" | grep -c .
-}
+app_links a c
 logged() {
 	cat "$D"/a/log/main/@* "$D"/a/log/main/current 2>/dev/null |
 	    wc -l
@@ -74,7 +65,7 @@ m=sub
 TMO=120
 start init "$m" "$INIT" -v -t 5 -d "$D"
 ok "$m: a, its logger and c run" wait_for 5 eval \
-    '[ "$(count a)$(count c)" = 11 ] && grows 100'
+    '[ "$(app_count a)$(app_count c)" = 11 ] && grows 100'
 lp=$(cat "$D/a/log/supervise/pid")
 
 # pod1-svlog: a rotation still finds a descriptor (the old current's),
@@ -93,10 +84,10 @@ is "$(cat "$D/a/log/supervise/pid")" "$lp" "svlog: never restarted"
 # pod1-supervise: c's app crashes, and is restarted; status must wait
 sc=$(supervisor c)
 starve "$sc"
-old=$(pids c)
+old=$(app_pids c)
 kill -KILL "$old"
 ok "supervise: starved, it still restarts c" wait_for 5 eval \
-    '[ "$(count c)" = 1 ] && [ "$(pids c)" != "$old" ]'
+    '[ "$(app_count c)" = 1 ] && [ "$(app_pids c)" != "$old" ]'
 ok "supervise: and says why the status waits" wait_for 5 \
     grep -q 'pod1-supervise: .*unable to write the status' "$T/init.err"
 is "$(cat "$D/c/supervise/pid")" "$old" \
@@ -122,7 +113,7 @@ lift "$lp"
 ok "lifted: b's supervisor is back" wait_for 5 eval \
     '(cd "$D" && sv status ./b) | grep -q "^run: "'
 ok "lifted: c's pid file names its app" wait_for 5 eval \
-    '[ "$(cat "$D/c/supervise/pid")" = "$(pids c)" ]'
+    '[ "$(cat "$D/c/supervise/pid")" = "$(app_pids c)" ]'
 n1=$(olds)
 w1=$(grep -c 'unable to read directory' "$T/init.err")
 ok "lifted: a's logger goes on rotating" wait_for 10 eval \
